@@ -56,8 +56,14 @@ export interface Doc {
   original: string;
   /** The clean text: repaired, main text only for HTML. All engine offsets index this. */
   text: string;
-  /** map[i] = index in `original` of clean char i (UTF-16); length text.length + 1. */
+  /**
+   * map[i] = index in `original` where clean char i starts (UTF-16); length text.length + 1,
+   * map[text.length] = original.length. Where cleaning only replaced characters (mojibake), the
+   * end of clean char i is map[i + 1].
+   */
   map: Uint32Array;
+  /** Where cleaning deleted material (HTML tags), the end in `original` of each clean char. */
+  mapEnd?: Uint32Array;
   /** Spans of `text` that are not the article (marked, never deleted). Sorted, disjoint. */
   boilerplate: Span[];
   repairs: Repair[];

@@ -37,8 +37,8 @@ const cpCache = new WeakMap<Doc, Uint32Array>();
 /** Clean-text span (UTF-16) -> original-text span in UTF-16 code units. */
 export function toOriginalUtf16(doc: Doc, span: Span): Span {
   const s = doc.map[span[0]];
-  // The end maps through the last included character so that trailing deletions stay out.
-  const e = span[1] > span[0] ? doc.map[span[1] - 1] + 1 : s;
+  const last = span[1] - 1;
+  const e = span[1] <= span[0] ? s : doc.mapEnd ? doc.mapEnd[last] : doc.map[span[1]];
   return [s, Math.max(s, e)];
 }
 
