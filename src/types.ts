@@ -134,3 +134,12 @@ export interface Story {
   parents: Record<string, string>;
   title?: string;
 }
+
+/** A problem with one input: which input, where in it, and why. The run goes on without it. */
+export interface InputProblem {
+  /** File path, "-" for stdin, or a URL. */
+  input: string;
+  /** Where inside it: "line 17", "record 3 (offset 81920)", "byte 4096". */
+  where?: string;
+  reason: string;
+}
