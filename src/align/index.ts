@@ -1,0 +1,403 @@
+// The aligner: finds the passages two documents share, tolerant of edits, word shuffles,
+// paraphrase and summary. After Sanchez-Perez, Sidorov & Gelbukh (PAN 2014):
+//
+// 1. seeding: pairs of sentences whose stemmed, stopword-free bags of words are similar
+//    (tf-idf cosine and Dice both above a threshold; idf over the sentences of both documents);
+// 2. extension: seeds are clustered when they lie close together on both sides (a gap of a few
+//    sentences is bridged), and each cluster is validated by the cosine of its two fragments
+//    (a cluster that fails is re-clustered with a smaller gap);
+// 3. filtering: overlapping passages keep the best one, short ones are dropped; when one side's
+//    passages are much shorter than the other's (a summary), clustering is redone with a wide gap;
+// 4. description: a word-level diff inside each passage gives its kind, its similarity, its
+//    edits, and tight bounds (a passage starts and ends on matching words when it is edited).
+//
+// Hot path: typed arrays and scratch buffers reused across calls; no per-token objects.
+
+import type { Edit, Passage, Tokens } from '../types.ts';
+import { prepare, termCount, type Prepared } from './prepare.ts';
+import { diffTokens } from './diff.ts';
+
+export interface AlignInput {
+  text: string;
+  tokens: Tokens;
+}
+
+export interface AlignOptions {
+  /** Sentence seed thresholds: tf-idf cosine and Dice of the bags of stems (default 0.33). */
+  seedCosine?: number;
+  seedDice?: number;
+  /** Largest gap (in sentences) bridged when clustering seeds (default 4). */
+  maxGap?: number;
+  /** Gap used when one side summarises the other (default 24). */
+  summaryGap?: number;
+  /** Minimum tf-idf cosine of a passage's two fragments (default 0.34). */
+  minFragmentCosine?: number;
+  /** Passages shorter than this (characters, either side) are dropped... (default 150) */
+  minChars?: number;
+  /** ...unless they share at least this many words in order, at similarity >= 0.8 (default 8). */
+  minExactWords?: number;
+  /** Summary mode when the shorter side's passages are below this share of the other's (0.5). */
+  summaryRatio?: number;
+}
+
+const DEFAULTS: Required<AlignOptions> = {
+  seedCosine: 0.33,
+  seedDice: 0.33,
+  maxGap: 4,
+  summaryGap: 24,
+  minFragmentCosine: 0.34,
+  minChars: 150,
+  minExactWords: 8,
+  summaryRatio: 0.5,
+};
+
+// ---- scratch buffers indexed by term id (grown on demand, reset through touched lists) ----
+let cap = 0;
+let df = new Int32Array(0);
+let idf = new Float64Array(0);
+let slot = new Int32Array(0);
+let accA = new Float64Array(0);
+let accB = new Float64Array(0);
+
+function ensureTerms(): void {
+  const need = termCount();
+  if (need <= cap) return;
+  cap = Math.max(need, cap * 2, 1024);
+  df = new Int32Array(cap);
+  idf = new Float64Array(cap);
+  slot = new Int32Array(cap).fill(-1);
+  accA = new Float64Array(cap);
+  accB = new Float64Array(cap);
+}
+
+/** A candidate passage in sentence coordinates. */
+interface Frag {
+  a0: number; // first sentence (inclusive)
+  a1: number; // last sentence (inclusive)
+  b0: number;
+  b1: number;
+  cos: number;
+}
+
+interface Ctx {
+  pa: Prepared;
+  pb: Prepared;
+  normA: Float64Array;
+  normB: Float64Array;
+  sa: Int32Array; // seeds
+  sb: Int32Array;
+  o: Required<AlignOptions>;
+}
+
+/** tf-idf cosine between sentences [a0..a1] of A and [b0..b1] of B. */
+function fragmentCosine(ctx: Ctx, f: { a0: number; a1: number; b0: number; b1: number }): number {
+  const { pa, pb } = ctx;
+  const touched: number[] = [];
+  for (let k = pa.sOff[f.a0]; k < pa.sOff[f.a1 + 1]; k++) {
+    const t = pa.sTerm[k];
+    if (accA[t] === 0) touched.push(t);
+    accA[t] += pa.sTf[k] * idf[t];
+  }
+  let na = 0;
+  for (const t of touched) na += accA[t] * accA[t];
+  const touchedB: number[] = [];
+  for (let k = pb.sOff[f.b0]; k < pb.sOff[f.b1 + 1]; k++) {
+    const t = pb.sTerm[k];
+    if (accB[t] === 0) touchedB.push(t);
+    accB[t] += pb.sTf[k] * idf[t];
+  }
+  let nb = 0;
+  let dot = 0;
+  for (const t of touchedB) {
+    nb += accB[t] * accB[t];
+    dot += accB[t] * accA[t];
+  }
+  for (const t of touched) accA[t] = 0;
+  for (const t of touchedB) accB[t] = 0;
+  if (na === 0 || nb === 0) return 0;
+  return dot / Math.sqrt(na * nb);
+}
+
+/** Split seed groups where consecutive seeds are more than maxGap sentences apart, on A then B, until stable. */
+function clusterSeeds(ctx: Ctx, idx: number[], maxGap: number): number[][] {
+  const { sa, sb } = ctx;
+  let groups: number[][] = [idx];
+  let stable = 0;
+  let side = 0;
+  while (stable < 2) {
+    const coord = side === 0 ? sa : sb;
+    const other = side === 0 ? sb : sa;
+    const next: number[][] = [];
+    let changed = false;
+    for (const g of groups) {
+      g.sort((x, y) => coord[x] - coord[y] || other[x] - other[y]);
+      let cur: number[] = [g[0]];
+      for (let k = 1; k < g.length; k++) {
+        if (coord[g[k]] - coord[g[k - 1]] - 1 > maxGap) {
+          next.push(cur);
+          cur = [];
+          changed = true;
+        }
+        cur.push(g[k]);
+      }
+      next.push(cur);
+    }
+    groups = next;
+    stable = changed ? 0 : stable + 1;
+    side ^= 1;
+  }
+  return groups;
+}
+
+function extend(ctx: Ctx, idx: number[], maxGap: number, out: Frag[]): void {
+  if (idx.length === 0) return;
+  const { sa, sb } = ctx;
+  for (const g of clusterSeeds(ctx, idx, maxGap)) {
+    let a0 = Infinity, a1 = -1, b0 = Infinity, b1 = -1;
+    for (const s of g) {
+      if (sa[s] < a0) a0 = sa[s];
+      if (sa[s] > a1) a1 = sa[s];
+      if (sb[s] < b0) b0 = sb[s];
+      if (sb[s] > b1) b1 = sb[s];
+    }
+    const f = { a0, a1, b0, b1, cos: 0 };
+    f.cos = fragmentCosine(ctx, f);
+    if (f.cos >= ctx.o.minFragmentCosine) out.push(f);
+    else if (maxGap > 0 && g.length > 1) extend(ctx, g, maxGap - 1, out);
+  }
+}
+
+function overlaps(x0: number, x1: number, y0: number, y1: number): boolean {
+  return x0 <= y1 && y0 <= x1;
+}
+
+/** Among overlapping fragments (on either side), keep the better one. */
+function resolveOverlaps(frags: Frag[]): Frag[] {
+  const score = (f: Frag) => f.cos * Math.sqrt(f.a1 - f.a0 + 1 + f.b1 - f.b0 + 1);
+  const sorted = frags.slice().sort((x, y) => score(y) - score(x));
+  const kept: Frag[] = [];
+  for (const f of sorted) {
+    let ok = true;
+    for (const k of kept) {
+      if (overlaps(f.a0, f.a1, k.a0, k.a1) || overlaps(f.b0, f.b1, k.b0, k.b1)) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) kept.push(f);
+  }
+  return kept;
+}
+
+function charLen(p: Prepared, tokens: Tokens, s0: number, s1: number): number {
+  return tokens.ends[p.sent[s1 + 1] - 1] - tokens.starts[p.sent[s0]];
+}
+
+/** Bag-of-words Dice of two token ranges (multiset overlap of word hashes). */
+function bagDice(a: Uint32Array, b: Uint32Array): number {
+  if (a.length + b.length === 0) return 0;
+  const x = Uint32Array.from(a).sort();
+  const y = Uint32Array.from(b).sort();
+  let i = 0, j = 0, common = 0;
+  while (i < x.length && j < y.length) {
+    if (x[i] === y[j]) {
+      common++;
+      i++;
+      j++;
+    } else if (x[i] < y[j]) i++;
+    else j++;
+  }
+  return (2 * common) / (x.length + y.length);
+}
+
+/** Describe a fragment as a Passage (tight bounds, kind, similarity, edits). */
+function describe(
+  A: AlignInput,
+  B: AlignInput,
+  ta0: number,
+  ta1: number,
+  tb0: number,
+  tb1: number,
+  o: Required<AlignOptions>,
+): Passage | null {
+  const at = A.tokens, bt = B.tokens;
+  const n = ta1 - ta0, m = tb1 - tb0;
+  const maxD = Math.min(Math.floor(0.5 * (n + m)), 3000);
+  const r = diffTokens(at.hashes, ta0, ta1, bt.hashes, tb0, tb1, maxD);
+  const span = (t: Tokens, i0: number, i1: number): [number, number] => [t.starts[i0], t.ends[i1 - 1]];
+  if (!r || r.ma.length === 0) {
+    const sim = bagDice(at.hashes.subarray(ta0, ta1), bt.hashes.subarray(tb0, tb1));
+    const p: Passage = { source: span(at, ta0, ta1), derived: span(bt, tb0, tb1), similarity: round3(sim), kind: 'paraphrase' };
+    return keepShort(p, 0, 0, o) ? p : null;
+  }
+  const { ma, mb } = r;
+  const L = ma.length;
+  // Trim to the first and last matching words.
+  const na = ma[L - 1] - ma[0] + 1;
+  const nb = mb[L - 1] - mb[0] + 1;
+  const sim = (2 * L) / (na + nb);
+  const edits: Edit[] = [];
+  for (let k = 0; k + 1 < L; k++) {
+    const ga = ma[k + 1] - ma[k] - 1;
+    const gb = mb[k + 1] - mb[k] - 1;
+    if (ga === 0 && gb === 0) continue;
+    const sa: [number, number] = ga > 0 ? [at.starts[ma[k] + 1], at.ends[ma[k + 1] - 1]] : [at.ends[ma[k]], at.ends[ma[k]]];
+    const sb: [number, number] = gb > 0 ? [bt.starts[mb[k] + 1], bt.ends[mb[k + 1] - 1]] : [bt.ends[mb[k]], bt.ends[mb[k]]];
+    edits.push({ op: ga > 0 && gb > 0 ? 'replace' : ga > 0 ? 'delete' : 'insert', source: sa, derived: sb });
+  }
+  const p: Passage = {
+    source: [at.starts[ma[0]], at.ends[ma[L - 1]]],
+    derived: [bt.starts[mb[0]], bt.ends[mb[L - 1]]],
+    similarity: round3(sim),
+    kind: edits.length === 0 ? 'verbatim' : sim >= 0.5 ? 'edited' : 'paraphrase',
+  };
+  if (edits.length) p.edits = edits;
+  return keepShort(p, L, sim, o) ? p : null;
+}
+
+function keepShort(p: Passage, common: number, sim: number, o: Required<AlignOptions>): boolean {
+  const la = p.source[1] - p.source[0];
+  const lb = p.derived[1] - p.derived[0];
+  if (la >= o.minChars && lb >= o.minChars) return true;
+  return common >= o.minExactWords && sim >= 0.8;
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/**
+ * Align two documents. Returns the passages they share, sorted by derived start; spans are
+ * UTF-16 indices into each `text`.
+ */
+export function align(source: AlignInput, derived: AlignInput, opts: AlignOptions = {}): Passage[] {
+  const o: Required<AlignOptions> = { ...DEFAULTS, ...opts };
+  const pa = prepare(source.text, source.tokens);
+  const pb = prepare(derived.text, derived.tokens);
+  if (pa.S === 0 || pb.S === 0) return [];
+  ensureTerms();
+
+  // idf over the sentences of both documents.
+  const touched: number[] = [];
+  for (const p of [pa, pb]) {
+    for (let k = 0; k < p.sTerm.length; k++) {
+      const t = p.sTerm[k];
+      if (df[t] === 0) touched.push(t);
+      df[t]++;
+    }
+  }
+  const N = pa.S + pb.S;
+  for (const t of touched) idf[t] = Math.log(N / df[t]);
+
+  const norms = (p: Prepared) => {
+    const out = new Float64Array(p.S);
+    for (let s = 0; s < p.S; s++) {
+      let sum = 0;
+      for (let k = p.sOff[s]; k < p.sOff[s + 1]; k++) {
+        const w = p.sTf[k] * idf[p.sTerm[k]];
+        sum += w * w;
+      }
+      out[s] = Math.sqrt(sum);
+    }
+    return out;
+  };
+  const normA = norms(pa);
+  const normB = norms(pb);
+
+  // Postings of B's terms: slot per term, CSR arrays of (sentence, weight).
+  const bTerms: number[] = [];
+  for (let k = 0; k < pb.sTerm.length; k++) {
+    const t = pb.sTerm[k];
+    if (slot[t] < 0) {
+      slot[t] = bTerms.length;
+      bTerms.push(t);
+    }
+  }
+  const pStart = new Uint32Array(bTerms.length + 1);
+  for (let k = 0; k < pb.sTerm.length; k++) pStart[slot[pb.sTerm[k]] + 1]++;
+  for (let i = 0; i < bTerms.length; i++) pStart[i + 1] += pStart[i];
+  const fill = pStart.slice(0, bTerms.length);
+  const pSent = new Uint32Array(pb.sTerm.length);
+  const pW = new Float64Array(pb.sTerm.length);
+  for (let s = 0; s < pb.S; s++) {
+    for (let k = pb.sOff[s]; k < pb.sOff[s + 1]; k++) {
+      const t = pb.sTerm[k];
+      const q = fill[slot[t]]++;
+      pSent[q] = s;
+      pW[q] = pb.sTf[k] * idf[t];
+    }
+  }
+
+  // Seeds: sentence pairs with cosine and Dice above the thresholds.
+  const dot = new Float64Array(pb.S);
+  const shared = new Uint32Array(pb.S);
+  const mark = new Int32Array(pb.S).fill(-1);
+  const seedA: number[] = [];
+  const seedB: number[] = [];
+  const hit: number[] = [];
+  for (let i = 0; i < pa.S; i++) {
+    hit.length = 0;
+    const lenA = pa.sOff[i + 1] - pa.sOff[i];
+    if (lenA === 0 || normA[i] === 0) continue;
+    for (let k = pa.sOff[i]; k < pa.sOff[i + 1]; k++) {
+      const t = pa.sTerm[k];
+      const sl = slot[t];
+      if (sl < 0) continue;
+      const w = pa.sTf[k] * idf[t];
+      for (let q = pStart[sl]; q < pStart[sl + 1]; q++) {
+        const j = pSent[q];
+        if (mark[j] !== i) {
+          mark[j] = i;
+          dot[j] = 0;
+          shared[j] = 0;
+          hit.push(j);
+        }
+        dot[j] += w * pW[q];
+        shared[j]++;
+      }
+    }
+    for (const j of hit) {
+      if (normB[j] === 0) continue;
+      const cos = dot[j] / (normA[i] * normB[j]);
+      if (cos <= o.seedCosine) continue;
+      const dice = (2 * shared[j]) / (lenA + pb.sOff[j + 1] - pb.sOff[j]);
+      if (dice <= o.seedDice) continue;
+      seedA.push(i);
+      seedB.push(j);
+    }
+  }
+  for (const t of bTerms) slot[t] = -1;
+
+  const ctx: Ctx = { pa, pb, normA, normB, sa: Int32Array.from(seedA), sb: Int32Array.from(seedB), o };
+  const all = seedA.map((_, k) => k);
+  let frags: Frag[] = [];
+  extend(ctx, all.slice(), o.maxGap, frags);
+  frags = resolveOverlaps(frags);
+
+  // Summary: one side's passages much shorter than the other's -> cluster with a wide gap.
+  if (frags.length > 0) {
+    let la = 0, lb = 0;
+    for (const f of frags) {
+      la += charLen(pa, source.tokens, f.a0, f.a1);
+      lb += charLen(pb, derived.tokens, f.b0, f.b1);
+    }
+    if (Math.min(la, lb) < o.summaryRatio * Math.max(la, lb)) {
+      const wide: Frag[] = [];
+      extend(ctx, all.slice(), o.summaryGap, wide);
+      frags = resolveOverlaps(wide);
+    }
+  }
+
+  for (const t of touched) {
+    df[t] = 0;
+    idf[t] = 0;
+  }
+
+  const out: Passage[] = [];
+  for (const f of frags) {
+    const p = describe(source, derived, pa.sent[f.a0], pa.sent[f.a1 + 1], pb.sent[f.b0], pb.sent[f.b1 + 1], o);
+    if (p) out.push(p);
+  }
+  out.sort((x, y) => x.derived[0] - y.derived[0] || x.source[0] - y.source[0]);
+  return out;
+}

@@ -1,0 +1,73 @@
+// Sentence splitting over word tokens, with offsets. A sentence ends after a token when the gap
+// before the next token holds a full stop, "!" or "?" followed by white space (not after a
+// common abbreviation or a single letter, and not when the next word starts in lower case), or a
+// blank line. A single line break is not a boundary: hard-wrapped text breaks lines anywhere.
+
+import type { Span, Tokens } from '../types.ts';
+import { hashWord } from './tokens.ts';
+
+const ABBREVIATIONS = new Set(
+  (
+    'mr mrs ms dr prof sr jr st mt vs etc inc ltd co corp gen gov sen rep rev col lt sgt capt ' +
+    'no vol fig jan feb mar apr jun jul aug sep sept oct nov dec approx dept est univ'
+  )
+    .split(' ')
+    .map(hashWord),
+);
+
+function isUpperOrDigit(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c > 127;
+}
+
+/**
+ * Sentence starts as token indices: `b[k]` is the first token of sentence k, and the last entry
+ * equals `tokens.length` (so sentence k is tokens [b[k], b[k+1])). Empty text gives [0].
+ */
+export function tokenSentences(text: string, tokens: Tokens): Uint32Array {
+  const n = tokens.length;
+  const out: number[] = [0];
+  const { starts, ends, hashes } = tokens;
+  for (let t = 0; t + 1 < n; t++) {
+    const gs = ends[t];
+    const ge = starts[t + 1];
+    if (ge - gs < 1) continue;
+    let stop = false; // sentence punctuation seen
+    let stopThenSpace = false;
+    let newlines = 0;
+    for (let i = gs; i < ge; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 46 || c === 33 || c === 63) stop = true; // . ! ?
+      else if (c === 10) {
+        newlines++;
+        if (stop) stopThenSpace = true;
+      } else if (c === 32 || c === 9 || c === 13 || c === 0xa0) {
+        if (stop) stopThenSpace = true;
+      } else if (c === 0x2026) stop = true; // ellipsis
+    }
+    let boundary = false;
+    if (newlines >= 2) {
+      // A blank line: paragraph end, unless it only separates a few spaces inside a sentence.
+      boundary = true;
+    } else if (stopThenSpace) {
+      const next = text.charCodeAt(ge);
+      const prevLen = ends[t] - starts[t];
+      if (!isUpperOrDigit(next) && newlines === 0) boundary = false;
+      else if (text.charCodeAt(gs) === 46 && (prevLen === 1 || ABBREVIATIONS.has(hashes[t])))
+        boundary = false; // "J. Smith", "Dr. Who"
+      else boundary = true;
+    }
+    if (boundary) out.push(t + 1);
+  }
+  if (n > 0) out.push(n);
+  return Uint32Array.from(out);
+}
+
+/** Sentence spans (UTF-16 indices into `text`), from the first to the last word of each. */
+export function sentenceSpans(text: string, tokens: Tokens): Span[] {
+  const b = tokenSentences(text, tokens);
+  const spans: Span[] = [];
+  for (let k = 0; k + 1 < b.length; k++) {
+    spans.push([tokens.starts[b[k]], tokens.ends[b[k + 1] - 1]]);
+  }
+  return spans;
+}
