@@ -1,0 +1,49 @@
+// reprint scan PATH... : trace text reuse across a set of documents.
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parse, printProblem } from './args.ts';
+import { UsageError } from './main.ts';
+import { Engine, readSources, buildReport, htmlReport, summary } from '../index.ts';
+
+const HELP = `Usage: reprint scan PATH... [--out DIR] [--json]
+
+Reads every document under the paths, finds the passages they share, tells sources from copies,
+groups them into stories and writes a report folder (report.json and index.html).
+
+  --out DIR    report folder (default: reprint-report)
+  --json       print report.json to standard output instead of the summary
+  --no-report  do not write the report folder`;
+
+export async function run(args: string[]): Promise<number> {
+  const parsed = parse(
+    args,
+    {
+      out: { type: 'string', default: 'reprint-report' },
+      json: { type: 'boolean', default: false },
+      'no-report': { type: 'boolean', default: false },
+    },
+    HELP,
+  );
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
+  if (!positionals.length) throw new UsageError(`no PATH given\n\n${HELP}`);
+
+  const engine = new Engine({ onProblem: printProblem });
+  await engine.add(readSources(positionals, (p) => engine.report(p)));
+  const result = await engine.scan();
+  const report = buildReport(result);
+
+  if (!values['no-report']) {
+    const out = resolve(values.out!);
+    await mkdir(out, { recursive: true });
+    await writeFile(join(out, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+    await writeFile(join(out, 'index.html'), htmlReport(report, result.docs));
+    if (!values.json) process.stderr.write(`Report: ${join(out, 'index.html')}\n`);
+  }
+  if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  else process.stdout.write(summary(report) + '\n');
+  await engine.close();
+  if (result.docs.size === 0) process.stderr.write('reprint scan: no documents could be read\n');
+  return engine.problems.length ? 1 : 0;
+}

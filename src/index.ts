@@ -1,0 +1,31 @@
+// The library API: `import { Engine, scanPaths, ... } from 'reprint'`. The CLI uses exactly this.
+
+export type * from './types.ts';
+export { Engine, originalSpan } from './engine.ts';
+export type { EngineOptions, ScanResult, TraceResult, TraceSource, Prepared } from './engine.ts';
+export { readSources, inputKind, idFromPath } from './ingest/index.ts';
+export { cleanSource } from './clean/index.ts';
+export { toOriginal } from './clean/offsets.ts';
+export { tokenize } from './text/tokens.ts';
+export { winnow } from './fingerprint/winnow.ts';
+export { minhashOf, minhashTokens, jaccard } from './fingerprint/minhash.ts';
+export { align } from './align/index.ts';
+export { relate, citations } from './relate/index.ts';
+export { MemoryStore } from './store/memory.ts';
+export type { Store, IndexEntry, CandidatePair } from './store/store.ts';
+export { buildReport } from './report/json.ts';
+export type { Report, ReportPair, ReportPassage, ReportDocument } from './report/json.ts';
+export { htmlReport } from './report/html.ts';
+export { summary } from './report/terminal.ts';
+
+import { Engine, type EngineOptions, type ScanResult } from './engine.ts';
+import { readSources } from './ingest/index.ts';
+
+/** Read, clean, index and scan the documents under `paths` in one call. */
+export async function scanPaths(paths: string[], options: EngineOptions = {}): Promise<ScanResult> {
+  const engine = new Engine(options);
+  await engine.add(readSources(paths, (p) => engine.report(p)));
+  const result = await engine.scan();
+  await engine.close();
+  return result;
+}

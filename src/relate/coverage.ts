@@ -1,0 +1,36 @@
+// How much of a document the passages cover, counted in words outside boilerplate.
+
+import type { Span, Tokens } from '../types.ts';
+
+/** First token index whose start is >= pos. */
+function lowerBound(starts: Uint32Array, pos: number): number {
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (starts[mid] < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Share (0..1) of the non-boilerplate words of `tokens` that lie inside any of `spans`. */
+export function coverage(tokens: Tokens, spans: Span[]): number {
+  let total = 0;
+  for (let i = 0; i < tokens.length; i++) if (!tokens.boiler[i]) total++;
+  if (total === 0) return 0;
+  const covered = new Uint8Array(tokens.length);
+  for (const [s, e] of spans) {
+    for (let t = lowerBound(tokens.starts, s); t < tokens.length && tokens.ends[t] <= e; t++) covered[t] = 1;
+  }
+  let n = 0;
+  for (let i = 0; i < tokens.length; i++) if (covered[i] && !tokens.boiler[i]) n++;
+  return n / total;
+}
+
+/** Number of non-boilerplate words. */
+export function wordCount(tokens: Tokens): number {
+  let total = 0;
+  for (let i = 0; i < tokens.length; i++) if (!tokens.boiler[i]) total++;
+  return total;
+}

@@ -1,0 +1,143 @@
+// Which of two documents that share text is the source? Evidence: publication dates, explicit
+// attribution in the text ("according to X", "In an article by X on Y", "Source: X"), and
+// containment asymmetry (a copy adds material around what it took).
+
+import type { Doc, Metadata } from '../types.ts';
+
+/** Names a text credits as its source, with where they were found (clean-text offsets). */
+export interface Citation {
+  name: string;
+  phrase: string;
+  at: number;
+}
+
+const NAME = String.raw`((?:[A-Z][\w&.'’-]*|[A-Z]{2,})(?:\s+(?:[A-Z][\w&.'’-]*|of|the|and|news|[A-Z]{2,})){0,4})`;
+const PATTERNS: RegExp[] = [
+  new RegExp(String.raw`\b[Aa]ccording to (?:the\s+)?` + NAME, 'g'),
+  new RegExp(String.raw`\b[Ii]n an? (?:article|report|story|piece|interview) (?:by [A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3} )?(?:on|in|for|at|from|published (?:by|in|on)) (?:the\s+)?` + NAME, 'g'),
+  new RegExp(String.raw`\b(?:[Ss]ource|[Vv]ia|[Cc]redit|[Hh]/[Tt])\s*:\s*` + NAME, 'g'),
+  new RegExp(String.raw`\b(?:[Oo]riginally (?:published|appeared|posted) (?:in|on|at|by)|[Rr]e(?:printed|published|posted) (?:from|with permission of)|[Aa]s (?:first )?reported (?:by|in))\s+(?:the\s+)?` + NAME, 'g'),
+  new RegExp(NAME + String.raw`\s+(?:is has|has) seen a copy of`, 'g'),
+];
+
+const STOP_NAMES = new Set(['The', 'This', 'That', 'It', 'He', 'She', 'They', 'We', 'I', 'A', 'An', 'In', 'On']);
+
+/** Find explicit attributions in a text. */
+export function citations(text: string): Citation[] {
+  const out: Citation[] = [];
+  const seen = new Set<string>();
+  for (const re of PATTERNS) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      let name = m[1].replace(/[\s.,'’-]+$/, '').trim();
+      // cut trailing lowercase joiners ("Fox News and") and sentence tails
+      name = name.replace(/\s+(?:of|the|and)$/i, '');
+      if (!name || STOP_NAMES.has(name)) continue;
+      const key = name.toLowerCase();
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ name, phrase: m[0].trim(), at: m.index });
+      if (out.length >= 8) return out;
+    }
+  }
+  return out;
+}
+
+function normalise(s: string): string {
+  return s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+/** Does `name` refer to the document with this metadata or text (its site, outlet or author)? */
+export function namesDoc(name: string, meta: Metadata, text: string): string | null {
+  const n = normalise(name);
+  if (n.length < 3) return null;
+  const fields: [string, string | undefined][] = [
+    ['site', meta.site],
+    ['url', meta.url],
+    ['author', meta.author],
+    ['title', meta.title],
+  ];
+  for (const [field, value] of fields) {
+    if (!value) continue;
+    const v = normalise(field === 'url' ? value.replace(/^https?:\/\/(www\.)?/, '') : value);
+    if (v.includes(n) || (field === 'site' && n.includes(v) && v.length >= 3)) return `its ${field} "${value}"`;
+  }
+  // The outlet names itself in its own report: "told Fox News", "obtained by Fox News".
+  const self = new RegExp(
+    String.raw`\b(?:told|obtained by|reached out|contacted by|reviewed by|seen by|said to)\s+` +
+      name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    'i',
+  );
+  if (self.test(text)) return 'it names itself so ("told/obtained by ' + name + '")';
+  return null;
+}
+
+/** Parse an ISO-ish date to milliseconds, or NaN. */
+export function dateValue(s: string | undefined): number {
+  if (!s) return NaN;
+  const t = Date.parse(s);
+  return Number.isFinite(t) ? t : NaN;
+}
+
+export interface DirectionVote {
+  /** > 0: `a` is the source; < 0: `b` is the source. Roughly -1..1. */
+  score: number;
+  evidence: string[];
+}
+
+/**
+ * Evidence about which of `a` and `b` came first. `covA` / `covB` are the shares of each covered
+ * by the passages between them (a copy usually adds material, so the source is covered more).
+ */
+export function directionVote(
+  a: Doc,
+  b: Doc,
+  covA: number,
+  covB: number,
+  citesA: Citation[],
+  citesB: Citation[],
+): DirectionVote {
+  let score = 0;
+  const evidence: string[] = [];
+  const da = dateValue(a.meta.published);
+  const db = dateValue(b.meta.published);
+  if (Number.isFinite(da) && Number.isFinite(db) && da !== db) {
+    const aFirst = da < db;
+    score += aFirst ? 0.6 : -0.6;
+    const [first, later] = aFirst ? [a, b] : [b, a];
+    evidence.push(`${first.id} is dated ${first.meta.published}, before ${later.id} (${later.meta.published})`);
+  } else {
+    const ca = dateValue(a.meta.crawled);
+    const cb = dateValue(b.meta.crawled);
+    if (Number.isFinite(ca) && Number.isFinite(cb) && Math.abs(ca - cb) > 86_400_000) {
+      score += ca < cb ? 0.15 : -0.15;
+      evidence.push(`${ca < cb ? a.id : b.id} was crawled first`);
+    }
+  }
+  for (const [cites, citer, other, sign] of [
+    [citesB, b, a, 1],
+    [citesA, a, b, -1],
+  ] as const) {
+    for (const c of cites) {
+      const match = namesDoc(c.name, other.meta, other.text);
+      if (match) {
+        score += 0.45 * sign;
+        evidence.push(`${citer.id} credits "${c.name}" ("${c.phrase}"), which is ${other.id}: ${match}`);
+      } else {
+        score += 0.2 * sign;
+        evidence.push(`${citer.id} credits another outlet: "${c.phrase}"`);
+      }
+      break; // one citation is enough evidence
+    }
+  }
+  const diff = covA - covB;
+  if (Math.abs(diff) >= 0.1) {
+    score += Math.max(-0.35, Math.min(0.35, diff * 0.7));
+    const [src, cp] = diff > 0 ? [a, b] : [b, a];
+    const [cs, cc] = diff > 0 ? [covA, covB] : [covB, covA];
+    evidence.push(
+      `${cp.id} adds material around what it shares: ${Math.round(cs * 100)}% of ${src.id} is shared, ${Math.round(cc * 100)}% of ${cp.id}`,
+    );
+  }
+  return { score, evidence };
+}

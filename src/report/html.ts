@@ -1,0 +1,172 @@
+// index.html: one self-contained file (no network) to read each pair side by side.
+// Document text is never put into markup: it travels as JSON and the page's script inserts it
+// with textContent, so a document containing <script> shows as text.
+
+import type { Doc } from '../types.ts';
+import type { Report } from './json.ts';
+
+/** JSON that is safe inside <script type="application/json">. */
+export function safeJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const STYLE = `
+:root { --fg:#1d1d1f; --muted:#6b6b70; --line:#e3e3e8; --bg:#fff; --accent:#2458d3; }
+* { box-sizing: border-box; }
+body { margin:0; font: 15px/1.5 system-ui, sans-serif; color:var(--fg); background:var(--bg); }
+header { padding: 12px 20px; border-bottom:1px solid var(--line); display:flex; gap:16px; align-items:baseline; }
+header h1 { font-size:18px; margin:0; }
+header .muted { color:var(--muted); }
+main { display:grid; grid-template-columns: 320px 1fr; height: calc(100vh - 52px); }
+nav { border-right:1px solid var(--line); overflow:auto; padding: 8px 12px; }
+nav h2 { font-size:13px; text-transform:uppercase; letter-spacing:.05em; color:var(--muted); margin:14px 0 6px; }
+nav button { display:block; width:100%; text-align:left; background:none; border:1px solid transparent; border-radius:6px; padding:6px 8px; cursor:pointer; font:inherit; }
+nav button:hover, nav button.active { background:#f1f4fb; border-color:#d5def5; }
+nav .tree { font-family: ui-monospace, monospace; font-size:12.5px; white-space:pre; color:var(--muted); margin: 0 0 8px; }
+#view { overflow:auto; padding: 12px 20px; }
+.pairhead { margin-bottom: 10px; }
+.pairhead .ev { color:var(--muted); font-size:13px; }
+.cols { display:grid; grid-template-columns: 1fr 1fr; gap: 16px; }
+.col h3 { font-size:14px; margin: 0 0 6px; }
+.text { white-space: pre-wrap; border:1px solid var(--line); border-radius:8px; padding:12px; max-height: calc(100vh - 190px); overflow:auto; font-size:14px; }
+mark { border-radius:3px; padding:0 1px; cursor:pointer; }
+mark.focus { outline: 2px solid var(--accent); }
+.boiler { color:#a0a0a8; }
+.chg { text-decoration: underline wavy #c0392b; }
+.legend { font-size:12.5px; color:var(--muted); }
+`;
+
+const SCRIPT = `
+const data = JSON.parse(document.getElementById('data').textContent);
+const docs = new Map(data.documents.map(d => [d.id, d]));
+const colors = ['#ffe08a','#b9e6ff','#c9f2c0','#ffc9de','#e2d2ff','#ffd6b0','#c4f0ec','#f4f1a8'];
+const el = (tag, props = {}, ...kids) => { const e = document.createElement(tag); Object.assign(e, props); for (const k of kids) e.append(k); return e; };
+const pct = x => Math.round(x * 100) + '%';
+
+function cpSlice(chars, s, e) { return chars.slice(s, e).join(''); }
+
+// Render text (array of code points) with passages highlighted, changes and boilerplate marked.
+function render(container, text, marks, changes, boiler) {
+  const chars = Array.from(text);
+  const cuts = new Set([0, chars.length]);
+  for (const m of marks) { cuts.add(m.span[0]); cuts.add(m.span[1]); }
+  for (const c of changes) { cuts.add(c[0]); cuts.add(c[1]); }
+  for (const b of boiler) { cuts.add(b[0]); cuts.add(b[1]); }
+  const pts = [...cuts].filter(x => x >= 0 && x <= chars.length).sort((a, b) => a - b);
+  container.textContent = '';
+  for (let i = 0; i + 1 < pts.length; i++) {
+    const [s, e] = [pts[i], pts[i + 1]];
+    if (s === e) continue;
+    const piece = cpSlice(chars, s, e);
+    const m = marks.find(m => m.span[0] <= s && e <= m.span[1]);
+    const isChange = changes.some(c => c[0] <= s && e <= c[1]);
+    const isBoiler = boiler.some(b => b[0] <= s && e <= b[1]);
+    let node;
+    if (m) {
+      node = el('mark', { textContent: piece, title: m.title });
+      node.style.background = m.color;
+      node.dataset.p = m.index;
+      node.onclick = () => focusPassage(m.index);
+    } else node = el('span', { textContent: piece });
+    if (isChange) node.classList.add('chg');
+    if (isBoiler) node.classList.add('boiler');
+    container.append(node);
+  }
+}
+
+let current = null, focused = -1;
+function focusPassage(i) {
+  if (!current || !current.passages.length) return;
+  focused = (i + current.passages.length) % current.passages.length;
+  for (const m of document.querySelectorAll('mark.focus')) m.classList.remove('focus');
+  for (const side of ['left', 'right']) {
+    const m = document.querySelector('#' + side + ' mark[data-p="' + focused + '"]');
+    if (m) { m.classList.add('focus'); m.scrollIntoView({ block: 'center', behavior: 'smooth' }); }
+  }
+}
+
+function showPair(p) {
+  current = p; focused = -1;
+  const s = docs.get(p.source), d = docs.get(p.derived);
+  const view = document.getElementById('view');
+  view.textContent = '';
+  view.append(el('div', { className: 'pairhead' },
+    el('div', { textContent: d.id + ' reuses ' + pct(p.sourceCoverage) + ' of ' + s.id + '; ' + pct(p.derivedCoverage) + ' of ' + d.id + ' comes from it (' + p.relation + ', ' + p.passages.length + ' passages)' }),
+    el('div', { className: 'ev', textContent: 'Direction (' + pct(p.direction.confidence) + ' sure): ' + p.direction.evidence.join('; ') }),
+    el('div', { className: 'legend', textContent: 'Colours pair up passages; wavy underline: changed words; grey: boilerplate. Keys: n / p next / previous passage.' })));
+  const mk = (side) => p.passages.map((x, i) => ({ span: x[side], color: colors[i % colors.length], index: i, title: x.kind + ', similarity ' + pct(x.similarity) }));
+  const changes = (side) => p.passages.flatMap(x => (x.edits || []).map(e => e[side]));
+  const left = el('div', { className: 'text', id: 'left' }), right = el('div', { className: 'text', id: 'right' });
+  render(left, s.text, mk('source'), changes('source'), s.boilerplate);
+  render(right, d.text, mk('derived'), changes('derived'), d.boilerplate);
+  view.append(el('div', { className: 'cols' },
+    el('div', { className: 'col' }, el('h3', { textContent: 'Source: ' + s.id + ' — ' + s.title }), left),
+    el('div', { className: 'col' }, el('h3', { textContent: 'Derived: ' + d.id + ' — ' + d.title }), right)));
+  for (const b of document.querySelectorAll('nav button')) b.classList.toggle('active', b.pair === p);
+}
+
+function buildNav() {
+  const nav = document.getElementById('nav');
+  data.stories.forEach((st, k) => {
+    nav.append(el('h2', { textContent: 'Story ' + (k + 1) + ' (' + st.members.length + ')' }));
+    nav.append(el('div', { className: 'tree', textContent: (st.title || '') + '\\n' + tree(st) }));
+    for (const p of data.pairs) {
+      if (p.relation === 'related' || !st.members.includes(p.derived)) continue;
+      const b = el('button', { textContent: p.source + ' → ' + p.derived + '  ' + pct(p.sourceCoverage) });
+      b.pair = p; b.onclick = () => showPair(p);
+      nav.append(b);
+    }
+    if (st.related.length) nav.append(el('div', { className: 'legend', textContent: 'Related, nothing copied: ' + st.related.join(', ') }));
+  });
+  if (!data.stories.length) nav.append(el('p', { textContent: 'No shared passages found.' }));
+}
+
+function tree(st) {
+  const lines = [st.root];
+  const walk = (id, prefix) => {
+    const kids = st.members.filter(m => st.parents[m] === id);
+    kids.forEach((k, i) => { const last = i === kids.length - 1; lines.push(prefix + (last ? '└─ ' : '├─ ') + k); walk(k, prefix + (last ? '   ' : '│  ')); });
+  };
+  walk(st.root, '');
+  return lines.join('\\n');
+}
+
+document.addEventListener('keydown', e => {
+  if (e.key === 'n' || e.key === 'j') focusPassage(focused + 1);
+  if (e.key === 'p' || e.key === 'k') focusPassage(focused - 1);
+});
+buildNav();
+const first = data.pairs.find(p => p.relation !== 'related');
+if (first) showPair(first);
+`;
+
+/** At most this many pairs go into the page (the JSON report has them all). */
+export const MAX_HTML_PAIRS = 500;
+
+export function htmlReport(report: Report, docs: Map<string, Doc>): string {
+  const pairs = report.pairs.filter((p) => p.relation !== 'related').slice(0, MAX_HTML_PAIRS);
+  const needed = new Set(pairs.flatMap((p) => [p.source, p.derived]));
+  const documents = report.documents
+    .filter((d) => needed.has(d.id))
+    .map((d) => ({ id: d.id, title: d.title, text: docs.get(d.id)!.original, boilerplate: d.boilerplate }));
+  const data = { documents, pairs, stories: report.stories };
+  const omitted = report.pairs.filter((p) => p.relation !== 'related').length - pairs.length;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>reprint report</title><style>${STYLE}</style></head>
+<body><header><h1>reprint</h1><span class="muted">${report.documents.length} documents, ${report.stories.length} stories, ${pairs.length} pairs${omitted > 0 ? ` (${omitted} more in report.json)` : ''}</span></header>
+<main><nav id="nav"></nav><section id="view"></section></main>
+<script type="application/json" id="data">${safeJson(data)}</script>
+<script>${SCRIPT}</script>
+</body></html>
+`;
+}

@@ -1,0 +1,41 @@
+// The one storage interface. The CLI, the server and the benchmarks all go through it.
+
+import type { Doc } from '../types.ts';
+import type { Fingerprints } from '../fingerprint/winnow.ts';
+
+export interface IndexEntry {
+  doc: Doc;
+  fingerprints: Fingerprints;
+  /** MinHash signature of the document's word k-grams. */
+  signature: Uint32Array;
+}
+
+export interface CandidatePair {
+  a: string;
+  b: string;
+  /** Number of distinct fingerprints the two documents share. */
+  shared: number;
+}
+
+export interface LookupHit {
+  id: string;
+  shared: number;
+}
+
+export interface Store {
+  /** Adds documents; ids already stored are skipped. Returns how many were added. */
+  add(entries: IndexEntry[]): Promise<number>;
+  has(id: string): Promise<boolean>;
+  getDoc(id: string): Promise<Doc | undefined>;
+  /** Every stored id, in the order added. */
+  ids(): Promise<string[]>;
+  size(): Promise<number>;
+  /**
+   * Pairs of stored documents sharing at least `minShared` fingerprints, counting only
+   * fingerprints held by at most `maxDf` documents (more common ones are stock phrases).
+   */
+  candidatePairs(opts: { minShared: number; maxDf: number }): Promise<CandidatePair[]>;
+  /** Stored documents sharing fingerprints with `hashes`, most shared first. */
+  lookup(hashes: Uint32Array, opts: { minShared: number; maxDf: number; limit: number }): Promise<LookupHit[]>;
+  close(): Promise<void>;
+}
