@@ -27,6 +27,8 @@ export interface Store {
   add(entries: IndexEntry[]): Promise<number>;
   has(id: string): Promise<boolean>;
   getDoc(id: string): Promise<Doc | undefined>;
+  /** Several documents at once (faster than getDoc one by one for on-disk stores). */
+  getDocs?(ids: string[]): Promise<(Doc | undefined)[]>;
   /** Every stored id, in the order added. */
   ids(): Promise<string[]>;
   size(): Promise<number>;
