@@ -5,7 +5,6 @@ import { readdir, stat, readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { InputProblem, Source } from '../types.ts';
 import { readJsonl } from './jsonl.ts';
-import { readWarc } from './warc.ts';
 
 export type ProblemSink = (p: InputProblem) => void;
 
@@ -46,8 +45,20 @@ async function* walk(dir: string, onProblem: ProblemSink): AsyncGenerator<string
   for (const e of entries) {
     if (e.name.startsWith('.') || e.name === 'node_modules') continue;
     const p = join(dir, e.name);
-    if (e.isDirectory()) yield* walk(p, onProblem);
-    else if (e.isFile() && inputKind(p)) yield p;
+    let isDir = e.isDirectory();
+    let isFile = e.isFile();
+    if (e.isSymbolicLink()) {
+      try {
+        const st = await stat(p);
+        isDir = st.isDirectory();
+        isFile = st.isFile();
+      } catch (err) {
+        if (inputKind(p)) onProblem({ input: p, reason: `cannot read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'link points to nothing' : (err as Error).message}` });
+        continue;
+      }
+    }
+    if (isDir) yield* walk(p, onProblem);
+    else if (isFile && inputKind(p)) yield p;
   }
 }
 
@@ -135,7 +146,10 @@ export async function* readSources(paths: string[], onProblem: ProblemSink): Asy
 async function* readOne(path: string, onProblem: ProblemSink): AsyncGenerator<Source> {
   const kind = inputKind(path);
   if (kind === 'jsonl') yield* readJsonl(path, onProblem);
-  else if (kind === 'warc') yield* readWarc(path, onProblem);
+  else if (kind === 'warc') {
+    const { readWarc } = await import('./warc.ts');
+    yield* readWarc(path, onProblem);
+  }
   else {
     const s = await readDocFile(path, onProblem);
     if (s) yield s;

@@ -11,12 +11,13 @@ export interface Citation {
   at: number;
 }
 
-const NAME = String.raw`((?:[A-Z][\w&.'’-]*|[A-Z]{2,})(?:\s+(?:[A-Z][\w&.'’-]*|of|the|and|news|[A-Z]{2,})){0,4})`;
+const NAME = String.raw`((?:[A-Z][\w&.'’-]*|[A-Z]{2,})(?:[ \t]+(?:[A-Z][\w&.'’-]*|of|the|and|news|[A-Z]{2,})){0,4})`;
 const PATTERNS: RegExp[] = [
-  new RegExp(String.raw`\b[Aa]ccording to (?:the\s+)?` + NAME, 'g'),
-  new RegExp(String.raw`\b[Ii]n an? (?:article|report|story|piece|interview) (?:by [A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3} )?(?:on|in|for|at|from|published (?:by|in|on)) (?:the\s+)?` + NAME, 'g'),
+  // "according to Reuters," but not "according to Chicago police sources"
+  new RegExp(String.raw`\b[Aa]ccording to (?:[Tt]he\s+)?` + NAME + String.raw`(?=[,.;:)]|\s*$|\s+(?:reports?|reported|said|says)\b)`, 'gm'),
+  new RegExp(String.raw`\b[Ii]n an? (?:article|report|story|piece|interview) (?:by [A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3} )?(?:on|in|for|at|from|published (?:by|in|on)) (?:[Tt]he\s+)?` + NAME, 'g'),
   new RegExp(String.raw`\b(?:[Ss]ource|[Vv]ia|[Cc]redit|[Hh]/[Tt])\s*:\s*` + NAME, 'g'),
-  new RegExp(String.raw`\b(?:[Oo]riginally (?:published|appeared|posted) (?:in|on|at|by)|[Rr]e(?:printed|published|posted) (?:from|with permission of)|[Aa]s (?:first )?reported (?:by|in))\s+(?:the\s+)?` + NAME, 'g'),
+  new RegExp(String.raw`\b(?:[Oo]riginally (?:published|appeared|posted) (?:in|on|at|by)|[Rr]e(?:printed|published|posted) (?:from|with permission of)|[Aa]s (?:first )?reported (?:by|in))\s+(?:[Tt]he\s+)?` + NAME, 'g'),
   new RegExp(NAME + String.raw`\s+(?:is has|has) seen a copy of`, 'g'),
 ];
 
@@ -48,9 +49,11 @@ function normalise(s: string): string {
 }
 
 /** Does `name` refer to the document with this metadata or text (its site, outlet or author)? */
-export function namesDoc(name: string, meta: Metadata, text: string): string | null {
+export function namesDoc(name: string, meta: Metadata, text: string, itsCitations: Citation[] = []): string | null {
   const n = normalise(name);
   if (n.length < 3) return null;
+  // A document that itself credits this name is a fellow copy, not the outlet.
+  if (itsCitations.some((c) => normalise(c.name) === n)) return null;
   const fields: [string, string | undefined][] = [
     ['site', meta.site],
     ['url', meta.url],
@@ -68,7 +71,8 @@ export function namesDoc(name: string, meta: Metadata, text: string): string | n
       name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
     'i',
   );
-  if (self.test(text)) return 'it names itself so ("told/obtained by ' + name + '")';
+  const selfAfter = new RegExp(name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + String.raw`\s+(?:has learned|has seen|understands|reported|revealed)`, "i");
+  if (self.test(text) || selfAfter.test(text)) return 'it names itself so ("told/obtained by ' + name + '")';
   return null;
 }
 
@@ -83,6 +87,8 @@ export interface DirectionVote {
   /** > 0: `a` is the source; < 0: `b` is the source. Roughly -1..1. */
   score: number;
   evidence: string[];
+  /** One side credits the other by name: 1 when b credits a, -1 when a credits b, else 0. */
+  credited: number;
 }
 
 /**
@@ -98,6 +104,7 @@ export function directionVote(
   citesB: Citation[],
 ): DirectionVote {
   let score = 0;
+  let credited = 0;
   const evidence: string[] = [];
   const da = dateValue(a.meta.published);
   const db = dateValue(b.meta.published);
@@ -114,20 +121,28 @@ export function directionVote(
       evidence.push(`${ca < cb ? a.id : b.id} was crawled first`);
     }
   }
-  for (const [cites, citer, other, sign] of [
-    [citesB, b, a, 1],
-    [citesA, a, b, -1],
+  for (const [cites, citer, other, otherCites, sign] of [
+    [citesB, b, a, citesA, 1],
+    [citesA, a, b, citesB, -1],
   ] as const) {
-    for (const c of cites) {
-      const match = namesDoc(c.name, other.meta, other.text);
+    if (!cites.length) continue;
+    // The citation that names the other document, else the first one.
+    let match: string | null = null;
+    let c = cites[0];
+    for (const x of cites) {
+      match = namesDoc(x.name, other.meta, other.text, otherCites);
       if (match) {
-        score += 0.45 * sign;
-        evidence.push(`${citer.id} credits "${c.name}" ("${c.phrase}"), which is ${other.id}: ${match}`);
-      } else {
-        score += 0.2 * sign;
-        evidence.push(`${citer.id} credits another outlet: "${c.phrase}"`);
+        c = x;
+        break;
       }
-      break; // one citation is enough evidence
+    }
+    if (match) {
+      score += 0.45 * sign;
+      credited += sign;
+      evidence.push(`${citer.id} credits "${c.name}" ("${c.phrase}"), which is ${other.id}: ${match}`);
+    } else {
+      score += 0.2 * sign;
+      evidence.push(`${citer.id} credits another outlet: "${c.phrase}"`);
     }
   }
   const diff = covA - covB;
@@ -139,5 +154,5 @@ export function directionVote(
       `${cp.id} adds material around what it shares: ${Math.round(cs * 100)}% of ${src.id} is shared, ${Math.round(cc * 100)}% of ${cp.id}`,
     );
   }
-  return { score, evidence };
+  return { score, evidence, credited };
 }

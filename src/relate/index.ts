@@ -3,7 +3,7 @@
 import type { Doc, Pair, Passage, Relation, Story, Tokens } from '../types.ts';
 import { coverage, wordCount } from './coverage.ts';
 import { citations, directionVote, type Citation } from './direction.ts';
-import { documentFrequencies, similarPairs, termVector } from './topics.ts';
+import { centroid, cosine as cosine_, documentFrequencies, similarPairs, termVector } from './topics.ts';
 
 export { coverage, wordCount } from './coverage.ts';
 export { citations, directionVote, namesDoc } from './direction.ts';
@@ -76,6 +76,8 @@ interface Edge {
   covB: number;
   /** > 0: a is the source */
   score: number;
+  /** 1: b credits a by name; -1: a credits b. */
+  credited: number;
   evidence: string[];
 }
 
@@ -87,7 +89,7 @@ export function titleOf(d: Doc): string {
 }
 
 export function relate(docs: RelateDoc[], aligned: AlignedPair[], options: RelateOptions = {}): Relations {
-  const o: Required<RelateOptions> = { duplicate: 0.9, contains: 0.8, related: 0.3, ...options };
+  const o: Required<RelateOptions> = { duplicate: 0.9, contains: 0.8, related: 0.15, ...options };
   const index = new Map(docs.map((d, i) => [d.doc.id, i]));
   const cites = new Map<number, Citation[]>();
   const citesOf = (i: number) => {
@@ -106,7 +108,7 @@ export function relate(docs: RelateDoc[], aligned: AlignedPair[], options: Relat
     const covA = coverage(docs[a].tokens, p.passages.map((x) => x.source));
     const covB = coverage(docs[b].tokens, p.passages.map((x) => x.derived));
     const vote = directionVote(docs[a].doc, docs[b].doc, covA, covB, citesOf(a), citesOf(b));
-    edges.push({ a, b, passages: p.passages, covA, covB, score: vote.score, evidence: vote.evidence });
+    edges.push({ a, b, passages: p.passages, covA, covB, score: vote.score, evidence: vote.evidence, credited: vote.credited });
   }
 
   // 2. Stories: documents linked by reuse.
@@ -129,9 +131,10 @@ export function relate(docs: RelateDoc[], aligned: AlignedPair[], options: Relat
     }
   /** How strongly `x` looks like the source of the edge's other side. */
   const asSource = (e: Edge, x: number) => {
-    const s = x === e.a ? e.score : -e.score;
+    const sign = x === e.a ? 1 : -1;
     const covOther = x === e.a ? e.covB : e.covA;
-    return s + covOther;
+    // A copy that credits this document by name is its child, whatever else it shares.
+    return sign * e.score + covOther + (sign * e.credited > 0 ? 1 : 0);
   };
 
   const depth = new Map<number, number>();
@@ -233,14 +236,26 @@ export function relate(docs: RelateDoc[], aligned: AlignedPair[], options: Relat
     if (loose.length) {
       const all = docs.map((d) => d.tokens);
       const df = documentFrequencies(all);
-      const vectors = all.map((t) => termVector(t, df, all.length));
-      const best = new Map<number, { j: number; cosine: number }>();
-      for (const { i, j, cosine } of similarPairs(vectors, loose, inStory, o.related)) {
+      const vectors = all.map((t) => termVector(t, df, all.length, 20));
+      // Compare each loose document with each story's vocabulary (the members' centroid).
+      const storyVectors = rawStories.map((st) => centroid(st.members.map((m) => vectors[m])));
+      const both = [...vectors, ...storyVectors];
+      const storyIdx = storyVectors.map((_, k) => vectors.length + k);
+      const best = new Map<number, { k: number; cosine: number }>();
+      for (const { i, j, cosine } of similarPairs(both, loose, storyIdx, o.related, 2)) {
+        const k = j - vectors.length;
         const cur = best.get(i);
-        if (!cur || cosine > cur.cosine) best.set(i, { j, cosine });
+        if (!cur || cosine > cur.cosine) best.set(i, { k, cosine });
       }
-      for (const [i, { j, cosine }] of best) {
-        const story = stories[storyOf.get(j)!];
+      for (const [i, { k, cosine }] of best) {
+        const story = stories[k];
+        // the member closest in words stands for the story in the pair record
+        let j = rawStories[k].root;
+        let bestC = -1;
+        for (const m of rawStories[k].members) {
+          const c = cosine_(vectors[m], vectors[i]);
+          if (c > bestC) [bestC, j] = [c, m];
+        }
         story.related.push(docs[i].doc.id);
         pairs.push({
           source: docs[j].doc.id,
@@ -248,7 +263,7 @@ export function relate(docs: RelateDoc[], aligned: AlignedPair[], options: Relat
           relation: 'related',
           sourceCoverage: 0,
           derivedCoverage: 0,
-          direction: { confidence: 0.5, evidence: [`same topic, no shared passage (word cosine ${cosine.toFixed(2)})`] },
+          direction: { confidence: 0.5, evidence: [`same topic as ${story.id}, no shared passage (word cosine ${cosine.toFixed(2)})`] },
           passages: [],
         });
       }

@@ -2,6 +2,7 @@
 // most distinctive words so that it stays cheap on large sets.
 
 import type { Tokens } from '../types.ts';
+import { STOPWORD_HASHES } from '../text/stopwords.ts';
 
 export interface TermVector {
   /** word hash -> tf-idf weight, L2-normalised */
@@ -23,14 +24,16 @@ export function documentFrequencies(all: Tokens[]): Map<number, number> {
 
 export function termVector(t: Tokens, df: Map<number, number>, nDocs: number, topN = 12): TermVector {
   const tf = new Map<number, number>();
-  for (let i = 0; i < t.length; i++) if (!t.boiler[i]) tf.set(t.hashes[i], (tf.get(t.hashes[i]) ?? 0) + 1);
+  for (let i = 0; i < t.length; i++) {
+    const h = t.hashes[i];
+    if (!t.boiler[i] && !STOPWORD_HASHES.has(h)) tf.set(h, (tf.get(h) ?? 0) + 1);
+  }
   const weights = new Map<number, number>();
   let norm = 0;
   for (const [h, f] of tf) {
     const d = df.get(h) ?? 1;
-    // words in (nearly) every document say nothing about the topic
-    const idf = Math.log((nDocs + 1) / (d + 0.5));
-    if (idf <= 0.2) continue;
+    // smoothed so that a small set's shared topic words still count
+    const idf = Math.log(1 + nDocs / d);
     const w = (1 + Math.log(f)) * idf;
     weights.set(h, w);
     norm += w * w;
@@ -83,4 +86,16 @@ export function similarPairs(
     }
   }
   return out;
+}
+
+/** The normalised sum of several vectors: a story's vocabulary. */
+export function centroid(vs: TermVector[], topN = 30): TermVector {
+  const weights = new Map<number, number>();
+  for (const v of vs) for (const [h, w] of v.weights) weights.set(h, (weights.get(h) ?? 0) + w);
+  let norm = 0;
+  for (const w of weights.values()) norm += w * w;
+  norm = Math.sqrt(norm) || 1;
+  for (const [h, w] of weights) weights.set(h, w / norm);
+  const top = [...weights].sort((x, y) => y[1] - x[1]).slice(0, topN).map(([h]) => h);
+  return { weights, top };
 }

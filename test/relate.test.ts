@@ -1,0 +1,48 @@
+// Direction evidence and citations, on small hand-made texts.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { citations, namesDoc, directionVote } from '../src/relate/direction.ts';
+import { identityMap } from '../src/clean/offsets.ts';
+import type { Doc } from '../src/types.ts';
+
+function doc(id: string, text: string, meta: Doc['meta'] = {}): Doc {
+  return { id, path: id, meta, original: text, text, map: identityMap(text.length), boilerplate: [], repairs: [] };
+}
+
+test('citations finds explicit attribution and ignores ordinary prose', () => {
+  assert.deepEqual(citations('According to Fox News, the police were told.').map((c) => c.name), ['Fox News']);
+  assert.deepEqual(citations('In an article by Matt Finn on Fox news we are told that').map((c) => c.name), ['Fox news']);
+  assert.deepEqual(citations('Source: Reuters\nMore text.').map((c) => c.name), ['Reuters']);
+  assert.deepEqual(citations('This story was originally published by The Guardian.').map((c) => c.name), ['Guardian']);
+  assert.deepEqual(citations('according to an internal department memo obtained by the paper'), []);
+  assert.deepEqual(citations('The mayor said nothing.'), []);
+});
+
+test('namesDoc matches a cited name to a document by metadata or self-reference', () => {
+  assert.ok(namesDoc('Fox News', { site: 'Fox News' }, ''));
+  assert.ok(namesDoc('Reuters', { url: 'https://www.reuters.com/world/x' }, ''));
+  assert.ok(namesDoc('Fox News', {}, 'a source told Fox News that'));
+  assert.equal(namesDoc('Fox News', { site: 'CNN' }, 'nothing here'), null);
+});
+
+test('dates decide direction when both are known', () => {
+  const a = doc('a', 'text', { published: '2020-01-02' });
+  const b = doc('b', 'text', { published: '2020-01-01' });
+  const v = directionVote(a, b, 0.5, 0.5, [], []);
+  assert.ok(v.score < 0, 'b is earlier, so b is the source');
+  assert.match(v.evidence[0], /b is dated 2020-01-01/);
+});
+
+test('a copy that adds material around the shared text is the derived side', () => {
+  const v = directionVote(doc('a', 'x'), doc('b', 'y'), 0.9, 0.4, [], []);
+  assert.ok(v.score > 0);
+  const w = directionVote(doc('a', 'x'), doc('b', 'y'), 0.4, 0.9, [], []);
+  assert.ok(w.score < 0);
+});
+
+test('citing the other document points to it as the source', () => {
+  const src = doc('src', 'The memo was obtained by Fox News.');
+  const copy = doc('copy', 'According to Fox News, the memo says.');
+  const v = directionVote(src, copy, 0.5, 0.5, citations(src.text), citations(copy.text));
+  assert.ok(v.score > 0.3, `score ${v.score}`);
+});
