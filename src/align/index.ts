@@ -38,17 +38,24 @@ export interface AlignOptions {
   minExactWords?: number;
   /** Summary mode when the shorter side's passages are below this share of the other's (0.5). */
   summaryRatio?: number;
+  /** A seed is kept only when its cosine is at least this share of the best seed of either of its sentences (0.5). */
+  seedRelative?: number;
+  /** A paraphrase passage needs this share of the shorter side's content words in the other (0.5). */
+  minContainment?: number;
 }
 
+const DEBUG = !!process.env.RP_DEBUG;
 const DEFAULTS: Required<AlignOptions> = {
-  seedCosine: 0.33,
-  seedDice: 0.33,
-  maxGap: 4,
-  summaryGap: 24,
-  minFragmentCosine: 0.34,
-  minChars: 150,
+  seedCosine: Number(process.env.RP_COS ?? 0.25),
+  seedDice: Number(process.env.RP_DICE ?? 0.25),
+  maxGap: Number(process.env.RP_GAP ?? 4),
+  summaryGap: Number(process.env.RP_SGAP ?? 24),
+  minFragmentCosine: Number(process.env.RP_VAL ?? 0.34),
+  minChars: Number(process.env.RP_MIN ?? 150),
   minExactWords: 8,
-  summaryRatio: 0.5,
+  summaryRatio: Number(process.env.RP_SRATIO ?? 0.5),
+  minContainment: Number(process.env.RP_CONT ?? 0.5),
+  seedRelative: Number(process.env.RP_REL ?? 0.7),
 };
 
 // ---- scratch buffers indexed by term id (grown on demand, reset through touched lists) ----
@@ -210,10 +217,29 @@ function bagDice(a: Uint32Array, b: Uint32Array): number {
   return (2 * common) / (x.length + y.length);
 }
 
+/** Share of the smaller bag of content stems found in the other (multiset overlap). */
+function containment(a: Int32Array, b: Int32Array): number {
+  const x = a.filter((t) => t >= 0).sort();
+  const y = b.filter((t) => t >= 0).sort();
+  if (x.length === 0 || y.length === 0) return 0;
+  let i = 0, j = 0, common = 0;
+  while (i < x.length && j < y.length) {
+    if (x[i] === y[j]) {
+      common++;
+      i++;
+      j++;
+    } else if (x[i] < y[j]) i++;
+    else j++;
+  }
+  return common / Math.min(x.length, y.length);
+}
+
 /** Describe a fragment as a Passage (tight bounds, kind, similarity, edits). */
 function describe(
   A: AlignInput,
   B: AlignInput,
+  pa: Prepared,
+  pb: Prepared,
   ta0: number,
   ta1: number,
   tb0: number,
@@ -227,7 +253,10 @@ function describe(
   const span = (t: Tokens, i0: number, i1: number): [number, number] => [t.starts[i0], t.ends[i1 - 1]];
   if (!r || r.ma.length === 0) {
     const sim = bagDice(at.hashes.subarray(ta0, ta1), bt.hashes.subarray(tb0, tb1));
-    const p: Passage = { source: span(at, ta0, ta1), derived: span(bt, tb0, tb1), similarity: round3(sim), kind: 'paraphrase' };
+    const cont = containment(pa.term.subarray(ta0, ta1), pb.term.subarray(tb0, tb1));
+    if (cont < o.minContainment) return null;
+    const p: Passage = { source: span(at, ta0, ta1), derived: span(bt, tb0, tb1), similarity: round3(sim), kind: "paraphrase" };
+    (p as any).dbg = cont.toFixed(3);
     return keepShort(p, 0, 0, o) ? p : null;
   }
   const { ma, mb } = r;
@@ -334,6 +363,9 @@ export function align(source: AlignInput, derived: AlignInput, opts: AlignOption
   const mark = new Int32Array(pb.S).fill(-1);
   const seedA: number[] = [];
   const seedB: number[] = [];
+  const seedCos: number[] = [];
+  const bestA = new Float64Array(pa.S);
+  const bestB = new Float64Array(pb.S);
   const hit: number[] = [];
   for (let i = 0; i < pa.S; i++) {
     hit.length = 0;
@@ -361,12 +393,31 @@ export function align(source: AlignInput, derived: AlignInput, opts: AlignOption
       const cos = dot[j] / (normA[i] * normB[j]);
       if (cos <= o.seedCosine) continue;
       const dice = (2 * shared[j]) / (lenA + pb.sOff[j + 1] - pb.sOff[j]);
+      if (DEBUG && cos > 0.15) console.log('seed', i, j, cos.toFixed(2), dice.toFixed(2));
       if (dice <= o.seedDice) continue;
       seedA.push(i);
       seedB.push(j);
+      seedCos.push(cos);
+      if (cos > bestA[i]) bestA[i] = cos;
+      if (cos > bestB[j]) bestB[j] = cos;
     }
   }
   for (const t of bTerms) slot[t] = -1;
+  // Keep a seed only when it is not much weaker than the best seed of its sentences: a copied
+  // sentence matches its original far better than it matches sentences on the same topic.
+  if (o.seedRelative > 0) {
+    let w = 0;
+    for (let k = 0; k < seedA.length; k++) {
+      const best = Math.max(bestA[seedA[k]], bestB[seedB[k]]);
+      if (seedCos[k] >= o.seedRelative * best) {
+        seedA[w] = seedA[k];
+        seedB[w] = seedB[k];
+        seedCos[w] = seedCos[k];
+        w++;
+      }
+    }
+    seedA.length = seedB.length = seedCos.length = w;
+  }
 
   const ctx: Ctx = { pa, pb, normA, normB, sa: Int32Array.from(seedA), sb: Int32Array.from(seedB), o };
   const all = seedA.map((_, k) => k);
@@ -395,7 +446,7 @@ export function align(source: AlignInput, derived: AlignInput, opts: AlignOption
 
   const out: Passage[] = [];
   for (const f of frags) {
-    const p = describe(source, derived, pa.sent[f.a0], pa.sent[f.a1 + 1], pb.sent[f.b0], pb.sent[f.b1 + 1], o);
+    const p = describe(source, derived, pa, pb, pa.sent[f.a0], pa.sent[f.a1 + 1], pb.sent[f.b0], pb.sent[f.b1 + 1], o);
     if (p) out.push(p);
   }
   out.sort((x, y) => x.derived[0] - y.derived[0] || x.source[0] - y.source[0]);

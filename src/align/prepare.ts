@@ -53,6 +53,8 @@ const cache = new WeakMap<Tokens, Prepared>();
 
 /** Minimum content words per sentence; shorter sentences are joined to the next one. */
 const MIN_SENTENCE_TERMS = 3;
+/** Longer sentences are broken at line breaks, then into chunks (see tokenSentences). */
+const MAX_SENTENCE_WORDS = Number(process.env.RP_MAXW ?? 25);
 
 export function prepare(text: string, tokens: Tokens): Prepared {
   const hit = cache.get(tokens);
@@ -64,7 +66,7 @@ export function prepare(text: string, tokens: Tokens): Prepared {
     term[i] = boiler[i] ? -1 : stemIdFor(text, starts[i], ends[i], hashes[i]);
   }
   // Sentences, short ones joined to the next.
-  const raw = tokenSentences(text, tokens);
+  const raw = tokenSentences(text, tokens, MAX_SENTENCE_WORDS);
   const sentArr: number[] = [0];
   let content = 0;
   for (let k = 0; k + 1 < raw.length; k++) {

@@ -23,7 +23,7 @@ function isUpperOrDigit(c: number): boolean {
  * Sentence starts as token indices: `b[k]` is the first token of sentence k, and the last entry
  * equals `tokens.length` (so sentence k is tokens [b[k], b[k+1])). Empty text gives [0].
  */
-export function tokenSentences(text: string, tokens: Tokens): Uint32Array {
+export function tokenSentences(text: string, tokens: Tokens, maxWords = Infinity): Uint32Array {
   const n = tokens.length;
   const out: number[] = [0];
   const { starts, ends, hashes } = tokens;
@@ -59,7 +59,43 @@ export function tokenSentences(text: string, tokens: Tokens): Uint32Array {
     if (boundary) out.push(t + 1);
   }
   if (n > 0) out.push(n);
+  if (maxWords < Infinity) return Uint32Array.from(splitLong(text, tokens, out, maxWords));
   return Uint32Array.from(out);
+}
+
+/**
+ * Break sentences longer than `maxWords` words: first at line breaks followed by a capital or a
+ * digit (lists, headings, table rows written without punctuation), then into even chunks.
+ */
+function splitLong(text: string, tokens: Tokens, b: number[], maxWords: number): number[] {
+  const out: number[] = [0];
+  const { starts, ends } = tokens;
+  for (let k = 0; k + 1 < b.length; k++) {
+    const s0 = b[k], s1 = b[k + 1];
+    if (s1 - s0 > maxWords) {
+      let last = s0;
+      for (let t = s0; t + 1 < s1; t++) {
+        if (t + 1 - last < 4 || s1 - (t + 1) < 4) continue;
+        let nl = false;
+        for (let i = ends[t]; i < starts[t + 1]; i++) if (text.charCodeAt(i) === 10) nl = true;
+        if (nl && isUpperOrDigit(text.charCodeAt(starts[t + 1]))) {
+          pushChunks(out, last, t + 1, maxWords);
+          last = t + 1;
+        }
+      }
+      pushChunks(out, last, s1, maxWords);
+    } else out.push(s1);
+  }
+  return out;
+}
+
+function pushChunks(out: number[], s0: number, s1: number, maxWords: number): void {
+  const len = s1 - s0;
+  if (len > 2 * maxWords) {
+    const pieces = Math.ceil(len / maxWords);
+    for (let p = 1; p < pieces; p++) out.push(s0 + Math.round((p * len) / pieces));
+  }
+  out.push(s1);
 }
 
 /** Sentence spans (UTF-16 indices into `text`), from the first to the last word of each. */
