@@ -2,7 +2,7 @@
 // `Source` records. A bad input is reported through `onProblem` and skipped; the stream goes on.
 
 import { readdir, stat, readFile } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, extname, join, relative, sep } from 'node:path';
 import type { InputProblem, Source } from '../types.ts';
 import { readJsonl } from './jsonl.ts';
 
@@ -20,9 +20,14 @@ export function inputKind(path: string): 'jsonl' | 'warc' | 'doc' | null {
   return null;
 }
 
-/** A document id from a file name: the name without its extension(s). */
-export function idFromPath(path: string): string {
-  return basename(path).replace(/\.(txt|md|markdown|html?|xhtml|text)$/i, '');
+/**
+ * A document id from a file name: the name without its extension. Inside a scanned folder the
+ * id is the path relative to that folder ("business/001"), so that equal names in different
+ * sub-folders stay apart.
+ */
+export function idFromPath(path: string, root?: string): string {
+  const name = root ? relative(root, path).split(sep).join('/') : basename(path);
+  return name.replace(/\.(txt|md|markdown|html?|xhtml|text)$/i, '');
 }
 
 function formatOf(path: string): Source['format'] {
@@ -80,7 +85,7 @@ export function looksBinary(bytes: Uint8Array): boolean {
 
 export const MAX_DOC_BYTES = 64 * 1024 * 1024;
 
-async function readDocFile(path: string, onProblem: ProblemSink): Promise<Source | null> {
+async function readDocFile(path: string, onProblem: ProblemSink, root?: string): Promise<Source | null> {
   let bytes: Uint8Array;
   try {
     const st = await stat(path);
@@ -101,7 +106,7 @@ async function readDocFile(path: string, onProblem: ProblemSink): Promise<Source
     onProblem({ input: path, reason: 'binary file, not text' });
     return null;
   }
-  return { id: idFromPath(path), path, bytes, format: formatOf(path), meta: {} };
+  return { id: idFromPath(path, root), path, bytes, format: formatOf(path), meta: {} };
 }
 
 async function readStdin(): Promise<Uint8Array> {
@@ -134,7 +139,7 @@ export async function* readSources(paths: string[], onProblem: ProblemSink): Asy
       let any = false;
       for await (const file of walk(path, onProblem)) {
         any = true;
-        yield* readOne(file, onProblem);
+        yield* readOne(file, onProblem, path);
       }
       if (!any) onProblem({ input: path, reason: 'folder holds no documents (.txt .md .html .jsonl .warc, optionally .gz)' });
     } else {
@@ -143,7 +148,7 @@ export async function* readSources(paths: string[], onProblem: ProblemSink): Asy
   }
 }
 
-async function* readOne(path: string, onProblem: ProblemSink): AsyncGenerator<Source> {
+async function* readOne(path: string, onProblem: ProblemSink, root?: string): AsyncGenerator<Source> {
   const kind = inputKind(path);
   if (kind === 'jsonl') yield* readJsonl(path, onProblem);
   else if (kind === 'warc') {
@@ -151,7 +156,7 @@ async function* readOne(path: string, onProblem: ProblemSink): AsyncGenerator<So
     yield* readWarc(path, onProblem);
   }
   else {
-    const s = await readDocFile(path, onProblem);
+    const s = await readDocFile(path, onProblem, root);
     if (s) yield s;
   }
 }

@@ -145,9 +145,17 @@ export function directionVote(
       evidence.push(`${citer.id} credits another outlet: "${c.phrase}"`);
     }
   }
+  // Mojibake arrives on the way: the side whose text had to be repaired is likely the copy.
+  const ra = a.repairs.length > 0;
+  const rb = b.repairs.length > 0;
+  if (ra !== rb) {
+    score += rb ? 0.2 : -0.2;
+    evidence.push(`${rb ? b.id : a.id} carries broken encoding (repaired), ${rb ? a.id : b.id} does not`);
+  }
+  // Containment is weak evidence: copies add material (intros, adverts) but excerpts drop it.
   const diff = covA - covB;
   if (Math.abs(diff) >= 0.1) {
-    score += Math.max(-0.35, Math.min(0.35, diff * 0.7));
+    score += Math.max(-0.2, Math.min(0.2, diff * 0.4));
     const [src, cp] = diff > 0 ? [a, b] : [b, a];
     const [cs, cc] = diff > 0 ? [covA, covB] : [covB, covA];
     evidence.push(
