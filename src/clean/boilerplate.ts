@@ -1,0 +1,316 @@
+// Boilerplate: spans of a clean text that are not the article. Marked, never deleted.
+//
+// 1. `classifyLines`: a per-line classifier in the spirit of jusText (Pomikálek 2011): length,
+//    stopword density, sentence punctuation and cue phrases ("share", "leave a reply", ...) give
+//    each line a class; short and borderline lines take the class of their context; a list of
+//    teasers (headline + one-sentence summary, repeated) is a sidebar.
+// 2. `markRepeatedBlocks`: lines repeated across documents of one site, or across many documents.
+
+import type { Doc, Span } from '../types.ts';
+import { STOPWORDS } from '../text/stopwords.ts';
+
+const STOP = new Set(STOPWORDS);
+
+/** Whole-line cues: a line that is (mostly) one of these is boilerplate. */
+const LINE_CUES =
+  /^(?:share(?: (?:this|on|via)\b.*)?|tweet|e-?mail|print|whatsapp|facebook|twitter|linkedin|reddit|pinterest|pin it(?: on pinterest)?|subscribe\b.*|sign up\b.*|log ?in|sign in|register|leave a (?:reply|comment)|(?:\d+ )?comments?|post a comment|reply|related(?: articles| posts| stories| news| content)?|more (?:from|stories|news)\b.*|read (?:more|next|also)\b.*|see also|you (?:may|might) also like.*|recommended(?: for you)?|trending(?: now)?|popular(?: posts| stories)?|latest(?: news| posts)?|advertisement|advert|sponsored(?: content)?|ad|ads|spot_img|skip to (?:main )?content|menu|home|search|newsletter|follow us.*|contact(?: us| your elected officials)?|about(?: us)?|privacy policy|terms(?: of (?:use|service))?|cookie.*|all rights reserved.*|copyright\b.*|©.*|back to top|next|previous|prev|tags?:.*|categories:.*|filed under:?.*|click here.*|loading\.*|view comments|show comments|join the conversation|timed delivery)[\s.!:|»›>-]*$/i;
+
+/** Cues anywhere in a short line (ads, calls to action). */
+const INLINE_CUES =
+  /\b(?:contact us|call us|call (?:our|the) office|schedule a (?:free )?consultation|contact our office|subscribe to|sign up for|click here|all rights reserved|cookies? policy|terms of (?:use|service)|privacy policy|follow us on|share this|related articles)\b|https?:\/\/|www\.[a-z0-9-]+\.[a-z]|\(?\b\d{3}\)?[ .-]\d{3}[ .-]\d{4}\b/i;
+
+const C_BAD = 0;
+const C_GOOD = 1;
+const C_NEAR = 2;
+const C_SHORT = 3;
+
+interface Block {
+  start: number;
+  end: number;
+  text: string;
+  cls: number;
+  final: number;
+  cue: boolean;
+  words: number;
+  keep?: boolean;
+}
+
+function words(s: string): string[] {
+  return s.toLowerCase().match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? [];
+}
+
+function isTitleCase(ws: string[], raw: string): boolean {
+  const toks = raw.match(/[\p{L}][\p{L}\p{N}'’-]*/gu) ?? [];
+  if (toks.length < 2) return false;
+  let cap = 0;
+  for (const t of toks) if (/^\p{Lu}/u.test(t) || STOP.has(t.toLowerCase())) cap++;
+  let upperContent = 0;
+  let content = 0;
+  for (const t of toks) {
+    if (STOP.has(t.toLowerCase())) continue;
+    content++;
+    if (/^\p{Lu}/u.test(t)) upperContent++;
+  }
+  return cap / toks.length >= 0.8 && content > 0 && upperContent / content >= 0.75 && ws.length <= 20;
+}
+
+/** Sentence ends: a word of 2+ letters or digits, then . ! or ?, then a capital or the end. */
+function sentenceCount(s: string): number {
+  const m = s.match(/[\p{Ll}\p{N})]{2}[.!?]+["”’)]*(?=\s+["“‘(]?[\p{Lu}\p{N}]|\s*$)/gu);
+  return m ? m.length : 0;
+}
+
+/** Per-line classification; returns boilerplate spans (sorted, disjoint) in `text`. */
+export function classifyLines(
+  text: string,
+  debug?: { text: string; cls: number; final: number }[],
+): Span[] {
+  const blocks: Block[] = [];
+  let pos = 0;
+  const n = text.length;
+  while (pos <= n) {
+    let e = text.indexOf('\n', pos);
+    if (e < 0) e = n;
+    let s = pos;
+    let end = e;
+    while (s < end && /\s/.test(text[s])) s++;
+    while (end > s && /\s/.test(text[end - 1])) end--;
+    if (end > s) {
+      // Very long lines (no line breaks) are not classified line by line: treat as one block.
+      const raw = end - s > 20000 ? text.slice(s, s + 20000) : text.slice(s, end);
+      blocks.push({ start: s, end, text: raw, cls: C_SHORT, final: C_SHORT, cue: false, words: 0 });
+    }
+    pos = e + 1;
+  }
+  if (blocks.length === 0) return [];
+  // Context-free classes.
+  for (const b of blocks) {
+    const t = b.text;
+    const ws = words(t);
+    b.words = ws.length;
+    let stops = 0;
+    for (const w of ws) if (STOP.has(w)) stops++;
+    const density = ws.length ? stops / ws.length : 0;
+    const len = t.length;
+    if (/^(?:source|sources|via|credit|photo|image)s?\s*:/i.test(t) && len < 120) {
+      b.cls = C_GOOD; // attribution: evidence for the direction of reuse
+      b.keep = true;
+      continue;
+    }
+    if (LINE_CUES.test(t) || (len < 250 && INLINE_CUES.test(t)) || (len < 200 && (t.match(/ \| /g)?.length ?? 0) >= 2)) {
+      b.cls = C_BAD;
+      b.cue = true;
+    } else if (len < 70) b.cls = C_SHORT;
+    else {
+      const sent = sentenceCount(t);
+      if (density >= 0.3 && len >= 200) b.cls = C_GOOD;
+      else if (density >= 0.15 && sent >= 1)
+        b.cls = (len >= 140 && sent >= 2) || (density >= 0.3 && len >= 120) ? C_GOOD : C_NEAR;
+      else b.cls = density >= 0.25 ? C_NEAR : C_BAD;
+    }
+  }
+  // Teaser lists (sidebars of "related" headlines with one-sentence summaries): a run of
+  // headlines, short summaries and cue lines with 3+ headlines, after the article has started.
+  const teaser = new Uint8Array(blocks.length);
+  const isHeadline = (b: Block) =>
+    !b.cue && b.text.length < 110 && !/[.:;,]$/.test(b.text) && isTitleCase(words(b.text), b.text);
+  const isSummary = (b: Block) => b.text.length < 400 && sentenceCount(b.text) <= 2;
+  let firstGood = blocks.findIndex((b) => b.cls === C_GOOD);
+  if (firstGood < 0) firstGood = 0;
+  for (let i = firstGood + 1; i < blocks.length; i++) {
+    if (!(blocks[i].cue || isHeadline(blocks[i]))) continue;
+    let j = i;
+    let pairs = 0;
+    while (j < blocks.length) {
+      const b = blocks[j];
+      if (isHeadline(b)) {
+        if (j + 1 < blocks.length && !isHeadline(blocks[j + 1]) && !blocks[j + 1].cue && isSummary(blocks[j + 1])) {
+          pairs++;
+          j += 2;
+          continue;
+        }
+      } else if (!(b.cue || isSummary(b) || (b.cls === C_SHORT && !/[.!?]["”’]?$/.test(b.text)))) break;
+      j++;
+    }
+    if (pairs >= 3) {
+      for (let q = i; q < j; q++) teaser[q] = 1;
+      i = j - 1;
+    }
+  }
+  for (let i = 0; i < blocks.length; i++) if (teaser[i] && !blocks[i].keep) blocks[i].cls = C_BAD;
+  // A text with no clearly good block (short notes, lists): borderline blocks count as good, so
+  // that only cue lines are marked.
+  if (!blocks.some((b) => b.cls === C_GOOD)) for (const b of blocks) if (b.cls === C_NEAR) b.cls = C_GOOD;
+  // The first line of a text is its title unless it is a cue line.
+  const b0 = blocks[0];
+  if (!b0.cue && b0.text.length < 150 && !/[.]$/.test(b0.text) && blocks.length > 1) b0.cls = C_GOOD;
+  // Context: short and near-good blocks take their neighbours' class (jusText).
+  const cls = blocks.map((b) => b.cls);
+  const neighbour = (i: number, dir: number, ignoreNear: boolean): number => {
+    for (let j = i + dir; j >= 0 && j < blocks.length; j += dir) {
+      const c = cls[j];
+      if (c === C_GOOD || c === C_BAD) return c;
+      if (c === C_NEAR && !ignoreNear) return C_GOOD;
+    }
+    return C_BAD;
+  };
+  const fin = cls.slice();
+  for (let i = 0; i < blocks.length; i++) {
+    if (cls[i] === C_NEAR) {
+      const p = neighbour(i, -1, true);
+      const q = neighbour(i, 1, true);
+      fin[i] = p === C_BAD && q === C_BAD ? C_BAD : C_GOOD;
+    }
+  }
+  for (let i = 0; i < blocks.length; i++) {
+    if (cls[i] !== C_SHORT) continue;
+    let p = C_BAD;
+    for (let j = i - 1; j >= 0; j--)
+      if (fin[j] !== C_SHORT) {
+        p = fin[j];
+        break;
+      }
+    let q = C_BAD;
+    let dist = 0;
+    let nextIdx = -1;
+    for (let j = i + 1; j < blocks.length; j++) {
+      if (fin[j] !== C_SHORT && cls[j] !== C_SHORT) {
+        q = fin[j];
+        nextIdx = j;
+        break;
+      }
+      dist += blocks[j].text.length;
+    }
+    if (p === C_GOOD && q === C_GOOD) fin[i] = C_GOOD;
+    else if (p === C_BAD && q === C_BAD) fin[i] = C_BAD;
+    else if (q === C_GOOD && dist < 200 && nextIdx >= 0) fin[i] = C_GOOD; // heading before the text
+    else fin[i] = C_BAD;
+  }
+  // A lone good block between bad ones after the article (author boxes) is boilerplate too.
+  const goods = fin.reduce((a, c) => a + (c === C_GOOD ? 1 : 0), 0);
+  if (goods >= 3) {
+    for (let i = 0; i < blocks.length; i++) {
+      if (fin[i] !== C_GOOD) continue;
+      const prevBad = i > 0 && fin[i - 1] === C_BAD && blocks[i - 1].cue;
+      const nextBad = i + 1 >= blocks.length || (fin[i + 1] === C_BAD && (teaser[i + 1] === 1 || blocks[i + 1].cue));
+      if (prevBad && nextBad) fin[i] = C_BAD;
+    }
+  }
+  for (let i = 0; i < blocks.length; i++) if (blocks[i].keep) fin[i] = C_GOOD;
+  // Without any good block there is no article to tell apart: mark only the cue lines.
+  if (!cls.some((c) => c === C_GOOD)) for (let i = 0; i < blocks.length; i++) fin[i] = blocks[i].cue ? C_BAD : C_GOOD;
+  if (debug) debug.push(...blocks.map((b, i) => ({ text: b.text.slice(0, 60), cls: b.cls, final: fin[i] })));
+  const spans: Span[] = [];
+  for (let i = 0; i < blocks.length; i++) {
+    if (fin[i] !== C_BAD) continue;
+    const s = blocks[i].start;
+    const e = blocks[i].end;
+    const last = spans[spans.length - 1];
+    // Join with the previous span when only whitespace separates them.
+    if (last && /^\s*$/.test(text.slice(last[1], s))) last[1] = e;
+    else spans.push([s, e]);
+  }
+  return spans;
+}
+
+/** Merge spans into a sorted, disjoint list (touching spans are joined). */
+export function mergeSpans(spans: Span[]): Span[] {
+  const sorted = spans.filter((s) => s[1] > s[0]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const out: Span[] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
+    else out.push([s[0], s[1]]);
+  }
+  return out;
+}
+
+function siteOf(doc: Doc): string | null {
+  if (doc.meta.site) return doc.meta.site.toLowerCase();
+  if (doc.meta.url) {
+    try {
+      return new URL(doc.meta.url).hostname.replace(/^www\./, '');
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+interface LineRef {
+  doc: number;
+  start: number;
+  end: number;
+}
+
+/**
+ * Mark lines repeated across documents as boilerplate: within one site (meta.site or URL host),
+ * a short line (< 160 chars) in two or more documents, or a run of 3+ consecutive repeated lines;
+ * across the whole set, a line in `minDocs` (default 5) or more documents.
+ */
+export function markRepeatedBlocks(docs: Doc[], opts: { minDocs?: number } = {}): void {
+  const minDocs = Math.max(2, opts.minDocs ?? 5);
+  const global = new Map<string, Set<number>>();
+  const perDoc: { key: string; ref: LineRef }[][] = [];
+  const sites = docs.map(siteOf);
+  for (let d = 0; d < docs.length; d++) {
+    const text = docs[d].text;
+    const lines: { key: string; ref: LineRef }[] = [];
+    let pos = 0;
+    const n = text.length;
+    while (pos < n) {
+      let e = text.indexOf('\n', pos);
+      if (e < 0) e = n;
+      let s = pos;
+      let end = e;
+      while (s < end && (text.charCodeAt(s) <= 32 || text.charCodeAt(s) === 0xa0)) s++;
+      while (end > s && (text.charCodeAt(end - 1) <= 32 || text.charCodeAt(end - 1) === 0xa0)) end--;
+      if (end - s >= 4 && end - s <= 2000) {
+        const key = text.slice(s, end).toLowerCase().replace(/\s+/g, ' ');
+        lines.push({ key, ref: { doc: d, start: s, end } });
+        let set = global.get(key);
+        if (!set) global.set(key, (set = new Set()));
+        set.add(d);
+      }
+      pos = e + 1;
+    }
+    perDoc.push(lines);
+  }
+  const add: Span[][] = docs.map(() => []);
+  for (let d = 0; d < docs.length; d++) {
+    const lines = perDoc[d];
+    const site = sites[d];
+    const rep = new Uint8Array(lines.length); // 1 = repeated within the site, 2 = repeated globally
+    for (let i = 0; i < lines.length; i++) {
+      const set = global.get(lines[i].key)!;
+      if (set.size < 2) continue;
+      if (set.size >= minDocs) {
+        rep[i] = 2;
+        continue;
+      }
+      if (site) {
+        let same = 0;
+        for (const o of set) if (o !== d && sites[o] === site) same++;
+        if (same > 0) rep[i] = 1;
+      }
+    }
+    for (let i = 0; i < lines.length; i++) {
+      if (!rep[i]) continue;
+      const l = lines[i].ref;
+      if (rep[i] === 2 || l.end - l.start < 160) {
+        add[d].push([l.start, l.end]);
+        continue;
+      }
+      // A long line repeated within one site counts only inside a run of 3+ repeated lines.
+      let a = i;
+      while (a > 0 && rep[a - 1]) a--;
+      let b = i;
+      while (b + 1 < lines.length && rep[b + 1]) b++;
+      if (b - a + 1 >= 3) add[d].push([l.start, l.end]);
+    }
+  }
+  for (let d = 0; d < docs.length; d++) {
+    if (add[d].length === 0) continue;
+    docs[d].boilerplate = mergeSpans([...docs[d].boilerplate, ...add[d]]);
+  }
+}

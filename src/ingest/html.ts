@@ -1,0 +1,436 @@
+// HTML page -> main article text with an offset map into the page source, plus metadata.
+//
+// How spans stay exact: a small tokenizer reads the page source and records every text node
+// (outside script/style/...) with the source position of each decoded character. Readability
+// (on a linkedom DOM) picks the article; we walk the article's DOM and look each of its text
+// nodes up, in order, among the recorded ones, so every clean character maps to the source
+// characters it came from (an entity maps to the whole entity). Paragraph breaks ("\n\n") are
+// inserted at block elements; they map to an empty span at the block boundary.
+
+import { parseHTML } from 'linkedom';
+import { Readability } from '@mozilla/readability';
+import type { Metadata } from '../types.ts';
+
+export interface HtmlExtract {
+  text: string;
+  /** map[i] = source index where clean char i starts; length text.length + 1. */
+  map: Uint32Array;
+  /** mapEnd[i] = source index where clean char i ends. */
+  mapEnd: Uint32Array;
+  meta: Metadata;
+  warnings: string[];
+  /** True when Readability found an article; false when the whole visible text was used. */
+  article: boolean;
+}
+
+interface SrcText {
+  text: string;
+  starts: number[];
+  ends: number[];
+}
+
+const SKIP = new Set(['script', 'style', 'noscript', 'template', 'svg', 'math', 'iframe', 'object', 'head', 'title', 'textarea', 'select', 'button']);
+const RAWTEXT = new Set(['script', 'style', 'noscript', 'template', 'textarea', 'title', 'xmp', 'iframe', 'noembed', 'noframes']);
+const BLOCK = new Set([
+  'p', 'div', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'li', 'ul', 'ol', 'table', 'tr', 'td', 'th', 'thead',
+  'tbody', 'tfoot', 'section', 'article', 'header', 'footer', 'nav', 'aside', 'blockquote', 'pre',
+  'figure', 'figcaption', 'dl', 'dt', 'dd', 'form', 'hr', 'address', 'main', 'details', 'summary',
+  'caption', 'fieldset', 'legend', 'body', 'html', 'center', 'menu',
+]);
+
+const entityCache = new Map<string, string | null>();
+function namedEntity(name: string): string | null {
+  let v = entityCache.get(name);
+  if (v !== undefined) return v;
+  const basic: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+  if (basic[name]) v = basic[name];
+  else {
+    const { document } = parseHTML(`<html><body><p>&${name};</p></body></html>`);
+    const t = document.querySelector('p')?.textContent ?? '';
+    v = t && t !== `&${name};` ? t : null;
+  }
+  entityCache.set(name, v);
+  return v;
+}
+
+/** Decode text[s, e) (raw HTML text) into `out`, with source positions per decoded char. */
+function decodeText(src: string, s: number, e: number, out: SrcText): void {
+  let i = s;
+  while (i < e) {
+    const c = src.charCodeAt(i);
+    if (c === 38 /* & */) {
+      const m = /^&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));?/.exec(src.slice(i, Math.min(e, i + 40)));
+      if (m) {
+        let rep: string | null = null;
+        if (m[1] || m[2]) {
+          let cp = m[1] ? parseInt(m[1], 10) : parseInt(m[2], 16);
+          if (cp === 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) cp = 0xfffd;
+          rep = String.fromCodePoint(cp);
+        } else rep = namedEntity(m[3]);
+        if (rep !== null) {
+          const end = i + m[0].length;
+          for (let q = 0; q < rep.length; q++) {
+            out.text += rep[q];
+            out.starts.push(i);
+            out.ends.push(end);
+          }
+          i = end;
+          continue;
+        }
+      }
+    }
+    if (c === 13) {
+      // The HTML parser normalises CR LF and lone CR to LF.
+      if (src.charCodeAt(i + 1) === 10) {
+        i++;
+        continue;
+      }
+      out.text += '\n';
+      out.starts.push(i);
+      out.ends.push(i + 1);
+      i++;
+      continue;
+    }
+    out.text += src[i];
+    out.starts.push(i);
+    out.ends.push(i + 1);
+    i++;
+  }
+}
+
+/** Tokenize the page source: the text nodes in document order, with positions. */
+export function sourceTextNodes(src: string): SrcText[] {
+  const nodes: SrcText[] = [];
+  const n = src.length;
+  let i = 0;
+  let textStart = 0;
+  const flush = (end: number) => {
+    if (end > textStart) {
+      const t: SrcText = { text: '', starts: [], ends: [] };
+      decodeText(src, textStart, end, t);
+      nodes.push(t);
+    }
+  };
+  while (i < n) {
+    const lt = src.indexOf('<', i);
+    if (lt < 0) break;
+    const next = src.charCodeAt(lt + 1);
+    if (src.startsWith('<!--', lt)) {
+      flush(lt);
+      const close = src.indexOf('-->', lt + 4);
+      i = close < 0 ? n : close + 3;
+      textStart = i;
+      continue;
+    }
+    const isTag = (next >= 65 && next <= 90) || (next >= 97 && next <= 122) || next === 47 || next === 33 || next === 63;
+    if (!isTag) {
+      i = lt + 1;
+      continue;
+    }
+    flush(lt);
+    const gt = findTagEnd(src, lt + 1);
+    const tagText = src.slice(lt + 1, Math.min(gt, lt + 64));
+    const m = /^([A-Za-z][A-Za-z0-9-]*)/.exec(tagText);
+    i = gt < 0 ? n : gt + 1;
+    textStart = i;
+    if (m) {
+      const name = m[1].toLowerCase();
+      if (RAWTEXT.has(name) && !src.slice(lt, i).endsWith('/>')) {
+        const close = src.toLowerCase().indexOf('</' + name, i);
+        i = close < 0 ? n : close;
+        textStart = i;
+      }
+    }
+  }
+  flush(n);
+  return nodes;
+}
+
+function findTagEnd(src: string, from: number): number {
+  let q = 0;
+  for (let i = from; i < src.length; i++) {
+    const c = src.charCodeAt(i);
+    if (q) {
+      if (c === q) q = 0;
+    } else if (c === 34 || c === 39) {
+      // quotes only count inside attributes (after '=')
+      let k = i - 1;
+      while (k > from && (src.charCodeAt(k) === 32 || src.charCodeAt(k) === 10)) k--;
+      if (src.charCodeAt(k) === 61) q = c;
+    } else if (c === 62) return i;
+  }
+  return -1;
+}
+
+class Builder {
+  text = '';
+  starts: number[] = [];
+  ends: number[] = [];
+  pendingBreak = 0; // 0 none, 1 line, 2 paragraph
+  pendingSpace = -1; // source position of a collapsed whitespace run
+  pendingSpaceEnd = -1;
+  lastEnd = 0;
+
+  breakAt(kind: number): void {
+    if (this.text.length === 0) return;
+    if (kind > this.pendingBreak) this.pendingBreak = kind;
+    this.pendingSpace = -1;
+  }
+  push(ch: string, s: number, e: number): void {
+    if (this.pendingBreak) {
+      const br = this.pendingBreak === 2 ? '\n\n' : '\n';
+      for (const b of br) {
+        this.text += b;
+        this.starts.push(this.lastEnd);
+        this.ends.push(this.lastEnd);
+      }
+      this.pendingBreak = 0;
+      this.pendingSpace = -1;
+    } else if (this.pendingSpace >= 0) {
+      this.text += ' ';
+      this.starts.push(this.pendingSpace);
+      this.ends.push(this.pendingSpaceEnd);
+      this.pendingSpace = -1;
+    }
+    this.text += ch;
+    this.starts.push(s);
+    this.ends.push(e);
+    this.lastEnd = e;
+  }
+  space(s: number, e: number): void {
+    if (this.text.length === 0 || this.pendingBreak) return;
+    if (this.pendingSpace < 0) {
+      this.pendingSpace = s;
+      this.pendingSpaceEnd = e;
+    } else this.pendingSpaceEnd = e;
+  }
+}
+
+function isSpaceCode(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
+}
+
+interface Matcher {
+  nodes: SrcText[];
+  cursor: number;
+  unmatched: number;
+}
+
+function findNode(m: Matcher, text: string): SrcText | null {
+  const limit = Math.min(m.nodes.length, m.cursor + 5000);
+  for (let j = m.cursor; j < limit; j++) {
+    if (m.nodes[j].text === text) {
+      m.cursor = j + 1;
+      return m.nodes[j];
+    }
+  }
+  // Out of order (Readability moved it): search from the start.
+  for (let j = 0; j < m.cursor && j < m.nodes.length; j++) {
+    if (m.nodes[j].text === text) return m.nodes[j];
+  }
+  return null;
+}
+
+// linkedom node types
+const ELEMENT = 1;
+const TEXT = 3;
+
+function walk(node: any, b: Builder, m: Matcher, pre: boolean): void {
+  for (let child = node.firstChild; child; child = child.nextSibling) {
+    if (child.nodeType === TEXT) {
+      const t: string = child.textContent ?? '';
+      if (!t) continue;
+      const src = /\S/.test(t) ? findNode(m, t) : null;
+      if (!src && /\S/.test(t)) m.unmatched++;
+      for (let q = 0; q < t.length; q++) {
+        const c = t.charCodeAt(q);
+        const s = src ? src.starts[q] : b.lastEnd;
+        const e = src ? src.ends[q] : b.lastEnd;
+        if (!pre && (isSpaceCode(c) || c === 0xa0 && false)) b.space(s, e);
+        else if (pre && c === 10) {
+          b.breakAt(1);
+        } else b.push(t[q], s, e);
+      }
+    } else if (child.nodeType === ELEMENT) {
+      const name = String(child.localName ?? child.tagName ?? '').toLowerCase();
+      if (SKIP.has(name)) continue;
+      if (name === 'br') {
+        b.breakAt(1);
+        continue;
+      }
+      const block = BLOCK.has(name);
+      if (block) b.breakAt(2);
+      walk(child, b, m, pre || name === 'pre');
+      if (block) b.breakAt(2);
+    }
+  }
+}
+
+function first(...vals: (string | null | undefined)[]): string | undefined {
+  for (const v of vals) {
+    if (v && v.trim()) return v.trim().replace(/\s+/g, ' ');
+  }
+  return undefined;
+}
+
+function metaContent(doc: any, ...keys: string[]): string | undefined {
+  for (const k of keys) {
+    const el =
+      doc.querySelector(`meta[property="${k}"]`) ??
+      doc.querySelector(`meta[name="${k}"]`) ??
+      doc.querySelector(`meta[itemprop="${k}"]`);
+    const v = el?.getAttribute('content');
+    if (v && v.trim()) return v.trim();
+  }
+  return undefined;
+}
+
+function jsonLd(doc: any): Record<string, any>[] {
+  const out: Record<string, any>[] = [];
+  for (const s of doc.querySelectorAll('script[type="application/ld+json"]')) {
+    try {
+      const v = JSON.parse(s.textContent ?? '');
+      const stack = Array.isArray(v) ? [...v] : [v];
+      while (stack.length) {
+        const o = stack.shift();
+        if (!o || typeof o !== 'object') continue;
+        if (Array.isArray(o['@graph'])) stack.push(...o['@graph']);
+        out.push(o);
+      }
+    } catch {
+      // ignore broken JSON-LD
+    }
+  }
+  return out;
+}
+
+function nameOf(v: any): string | undefined {
+  if (!v) return undefined;
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) {
+    const names = v.map(nameOf).filter(Boolean);
+    return names.length ? names.join(', ') : undefined;
+  }
+  if (typeof v === 'object') return typeof v.name === 'string' ? v.name : undefined;
+  return undefined;
+}
+
+const ARTICLE_TYPES = /Article|Posting|Report|Blog|NewsArticle|WebPage/i;
+
+/** Metadata from meta tags, JSON-LD, <time>, <link rel=canonical>, <html lang>. */
+export function extractMetadata(doc: any, url?: string): Metadata {
+  const ld = jsonLd(doc);
+  const art = ld.find((o) => ARTICLE_TYPES.test(String(o['@type'] ?? ''))) ?? ld[0] ?? {};
+  const time = doc.querySelector('time[datetime]');
+  const canonical = doc.querySelector('link[rel="canonical"]')?.getAttribute('href');
+  const meta: Metadata = {};
+  const title = first(
+    metaContent(doc, 'og:title', 'twitter:title'),
+    typeof art.headline === 'string' ? art.headline : undefined,
+    doc.querySelector('title')?.textContent,
+  );
+  if (title) meta.title = title;
+  const author = first(
+    nameOf(art.author),
+    metaContent(doc, 'author', 'article:author', 'byl', 'dc.creator', 'parsely-author', 'sailthru.author'),
+    doc.querySelector('[rel="author"]')?.textContent,
+  );
+  if (author && !/^https?:/.test(author)) meta.author = author.replace(/^by\s+/i, '');
+  const published = first(
+    typeof art.datePublished === 'string' ? art.datePublished : undefined,
+    metaContent(doc, 'article:published_time', 'datePublished', 'pubdate', 'publishdate', 'date', 'dc.date', 'dc.date.issued', 'sailthru.date', 'parsely-pub-date'),
+    time?.getAttribute('datetime'),
+  );
+  if (published) meta.published = published;
+  const modified = first(
+    typeof art.dateModified === 'string' ? art.dateModified : undefined,
+    metaContent(doc, 'article:modified_time', 'og:updated_time', 'dateModified', 'last-modified'),
+  );
+  if (modified) meta.modified = modified;
+  const site = first(metaContent(doc, 'og:site_name', 'application-name'), nameOf(art.publisher));
+  if (site) meta.site = site;
+  let canon = first(canonical, metaContent(doc, 'og:url'));
+  if (canon) {
+    try {
+      canon = new URL(canon, url).href;
+    } catch {
+      // keep as is
+    }
+    meta.url = canon;
+  } else if (url) meta.url = url;
+  const lang = first(
+    doc.documentElement?.getAttribute?.('lang'),
+    doc.querySelector('meta[http-equiv="content-language" i]')?.getAttribute('content'),
+    metaContent(doc, 'og:locale', 'language', 'dc.language'),
+    typeof art.inLanguage === 'string' ? art.inLanguage : undefined,
+  );
+  if (lang) meta.language = lang.replace('_', '-');
+  return meta;
+}
+
+/**
+ * Extract the main text of an HTML page. The clean text's spans map into `html` (the page
+ * source as decoded). A page with no article falls back to all visible text, with a warning.
+ */
+export function extractHtml(html: string, url?: string): HtmlExtract {
+  const warnings: string[] = [];
+  const nodes = sourceTextNodes(html);
+  let document: any;
+  try {
+    document = parseHTML(html).document;
+  } catch (e) {
+    warnings.push(`could not parse the HTML (${(e as Error).message}); using its text`);
+    return fromNodes(nodes, html.length, {}, warnings);
+  }
+  const meta = extractMetadata(document, url);
+  // The visible-text fallback needs an unmodified body: Readability changes the DOM in place.
+  const body = document.body;
+  let article: any = null;
+  try {
+    const clone = parseHTML(html).document;
+    const r = new Readability(clone as unknown as Document, { serializer: (n: Node) => n as any });
+    const res = r.parse();
+    if (res && res.content && (res.textContent ?? '').trim().length >= 140) {
+      article = res.content;
+      if (!meta.title && res.title) meta.title = res.title;
+      if (!meta.author && res.byline) meta.author = res.byline.trim();
+      if (!meta.site && res.siteName) meta.site = res.siteName;
+      if (!meta.published && res.publishedTime) meta.published = res.publishedTime;
+      if (!meta.language && res.lang) meta.language = res.lang;
+    }
+  } catch (e) {
+    warnings.push(`article extraction failed (${(e as Error).message})`);
+  }
+  if (!article) warnings.push('no article found in the page; using all its visible text');
+  const b = new Builder();
+  const m: Matcher = { nodes, cursor: 0, unmatched: 0 };
+  const root = article ?? body ?? document.documentElement;
+  if (root) walk(root, b, m, false);
+  if (m.unmatched > 0) warnings.push(`${m.unmatched} text node(s) of the article could not be located in the source; their spans are empty`);
+  return finish(b, html.length, meta, warnings, !!article);
+}
+
+function fromNodes(nodes: SrcText[], len: number, meta: Metadata, warnings: string[]): HtmlExtract {
+  const b = new Builder();
+  for (const t of nodes) {
+    for (let q = 0; q < t.text.length; q++) {
+      const c = t.text.charCodeAt(q);
+      if (isSpaceCode(c)) b.space(t.starts[q], t.ends[q]);
+      else b.push(t.text[q], t.starts[q], t.ends[q]);
+    }
+    b.breakAt(2);
+  }
+  return finish(b, len, meta, warnings, false);
+}
+
+function finish(b: Builder, len: number, meta: Metadata, warnings: string[], article: boolean): HtmlExtract {
+  const n = b.text.length;
+  const map = new Uint32Array(n + 1);
+  const mapEnd = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    map[i] = b.starts[i];
+    mapEnd[i] = b.ends[i];
+  }
+  map[n] = len;
+  return { text: b.text, map, mapEnd, meta, warnings, article };
+}
