@@ -7,12 +7,60 @@ import { cleanSource } from './clean/index.ts';
 import { markRepeatedBlocks } from './clean/boilerplate.ts';
 import { toOriginal } from './clean/offsets.ts';
 import { tokenize } from './text/tokens.ts';
-import { winnow, type Fingerprints } from './fingerprint/winnow.ts';
-import { minhashTokens } from './fingerprint/minhash.ts';
+import { kgramHashes, winnowHashes, type Fingerprints } from './fingerprint/winnow.ts';
+import { minhashOf, shinglesOf } from './fingerprint/minhash.ts';
 import { align } from './align/index.ts';
 import { coverage, relate, type AlignedPair, type Relations, type RelateOptions } from './relate/index.ts';
 import { MemoryStore } from './store/memory.ts';
 import type { IndexEntry, Store } from './store/store.ts';
+import { WorkerPool } from './parallel/pool.ts';
+
+/** What the pure stage functions need to know (also sent to worker threads). */
+export interface StageOptions {
+  k: number;
+  window: number;
+  numPerm: number;
+}
+
+/** An index entry with its tokens. */
+export type FingerprintedEntry = IndexEntry & { tokens: Tokens };
+
+/** Clean one source: the Doc, or null, and the problems met (pure; runs in workers too). */
+export function cleanOne(source: Source): { doc: Doc | null; problems: InputProblem[] } {
+  const problems: InputProblem[] = [];
+  try {
+    const doc = cleanSource(source);
+    for (const w of doc.warnings ?? []) problems.push({ input: source.path, reason: w });
+    if (!doc.text.trim()) {
+      problems.push({ input: source.path, reason: 'no text left after cleaning' });
+      return { doc: null, problems };
+    }
+    return { doc, problems };
+  } catch (e) {
+    problems.push({ input: source.path, reason: `cannot clean: ${(e as Error).message}` });
+    return { doc: null, problems };
+  }
+}
+
+/** Tokens, winnowed fingerprints and MinHash signature of a clean text (pure). */
+export function fingerprintText(
+  text: string,
+  boilerplate: Span[],
+  o: StageOptions,
+): { tokens: Tokens; fingerprints: Fingerprints; signature: Uint32Array } {
+  const tokens = tokenize(text, boilerplate);
+  const { hashes, valid } = kgramHashes(tokens, o.k);
+  const fingerprints: Fingerprints = winnowHashes(hashes, valid, o.window);
+  const signature = minhashOf(shinglesOf(hashes, valid), o.numPerm);
+  return { tokens, fingerprints, signature };
+}
+
+/** Align pairs of documents given by index into `docs` (pure; runs in workers too). */
+export function alignBatch(docs: { text: string; tokens: Tokens }[], pairs: Uint32Array): Passage[][] {
+  const out: Passage[][] = [];
+  for (let i = 0; i < pairs.length; i += 2) out.push(align(docs[pairs[i]], docs[pairs[i + 1]]));
+  return out;
+}
 
 export interface EngineOptions {
   /** Where documents and fingerprints live; an in-memory store by default. */
@@ -35,6 +83,30 @@ export interface EngineOptions {
   relate?: RelateOptions;
   /** Called for each input that was skipped or damaged. */
   onProblem?: (p: InputProblem) => void;
+  /**
+   * Worker threads for cleaning, fingerprinting and alignment (1: everything on this thread).
+   * Workers start only when there is enough work to pay for their start-up.
+   */
+  workers?: number;
+  /** Called as work advances (documents read, pairs aligned). */
+  onProgress?: (p: Progress) => void;
+  /**
+   * Above this many documents, `scan` relates (and returns in `docs`/`tokens`) only the
+   * documents that share text with another, so memory stays bounded by the reuse found.
+   */
+  fullScanLimit?: number;
+  /** Documents whose tokens are kept in memory between uses (stores on disk). */
+  cacheSize?: number;
+}
+
+export interface Progress {
+  phase: 'add' | 'align';
+  /** Documents read (add) or candidate pairs aligned (align). */
+  done: number;
+  /** Total when known (align). */
+  total?: number;
+  /** Characters read so far (add). */
+  chars?: number;
 }
 
 /** A document with what the hot path computed from it. */
@@ -49,6 +121,9 @@ export interface ScanResult extends Relations {
   problems: InputProblem[];
   stats: { documents: number; chars: number; candidates: number; aligned: number; seconds: number };
 }
+
+const PARALLEL_MIN_DOCS = 4000;
+const PARALLEL_MIN_PAIRS = 4000;
 
 export interface TraceSource {
   id: string;
@@ -67,16 +142,21 @@ export interface TraceResult {
 export class Engine {
   readonly store: Store;
   readonly problems: InputProblem[] = [];
-  private readonly o: Required<Omit<EngineOptions, 'store' | 'onProblem' | 'relate' | 'maxDf'>> & {
+  private readonly o: Required<Omit<EngineOptions, 'store' | 'onProblem' | 'relate' | 'maxDf' | 'onProgress'>> & {
     maxDf?: number;
     relate: RelateOptions;
   };
   private readonly onProblem?: (p: InputProblem) => void;
+  private readonly onProgress?: (p: Progress) => void;
+  /** Tokens of stored documents (insertion order = age; bounded for on-disk stores). */
   private tokenCache = new Map<string, Tokens>();
+  private docCache = new Map<string, Doc>();
+  private pool: WorkerPool | null = null;
 
   constructor(options: EngineOptions = {}) {
     this.store = options.store ?? new MemoryStore();
     this.onProblem = options.onProblem;
+    this.onProgress = options.onProgress;
     this.o = {
       k: options.k ?? 5,
       window: options.window ?? 4,
@@ -85,7 +165,35 @@ export class Engine {
       numPerm: options.numPerm ?? 128,
       batchSize: options.batchSize ?? 2000,
       relate: options.relate ?? {},
+      workers: Math.max(1, Math.floor(options.workers ?? 1)),
+      fullScanLimit: options.fullScanLimit ?? 50_000,
+      cacheSize: options.cacheSize ?? 20_000,
     };
+  }
+
+  private get stageOptions(): StageOptions {
+    return { k: this.o.k, window: this.o.window, numPerm: this.o.numPerm };
+  }
+
+  /** The worker pool, started on first need (null when workers = 1). */
+  private workerPool(): WorkerPool | null {
+    if (this.o.workers <= 1) return null;
+    if (!this.pool) this.pool = new WorkerPool(this.o.workers);
+    return this.pool;
+  }
+
+  private inMemory(): boolean {
+    return this.store instanceof MemoryStore;
+  }
+
+  private remember(id: string, tokens: Tokens, doc?: Doc): void {
+    this.tokenCache.set(id, tokens);
+    if (doc && !this.inMemory()) this.docCache.set(id, doc);
+    if (!this.inMemory()) {
+      const max = this.o.cacheSize;
+      while (this.tokenCache.size > max) this.tokenCache.delete(this.tokenCache.keys().next().value!);
+      while (this.docCache.size > max) this.docCache.delete(this.docCache.keys().next().value!);
+    }
   }
 
   /** Record a problem with one input; the run goes on. */
@@ -96,65 +204,137 @@ export class Engine {
 
   /** Clean one source; a failure is reported and gives null. */
   clean(source: Source): Doc | null {
-    try {
-      const doc = cleanSource(source);
-      if (!doc.text.trim()) {
-        this.report({ input: source.path, reason: 'no text left after cleaning' });
-        return null;
-      }
-      for (const w of doc.warnings ?? []) this.report({ input: source.path, reason: w });
-      return doc;
-    } catch (e) {
-      this.report({ input: source.path, reason: `cannot clean: ${(e as Error).message}` });
-      return null;
-    }
+    const { doc, problems } = cleanOne(source);
+    for (const p of problems) this.report(p);
+    return doc;
   }
 
   /** Tokens, fingerprints and signature of a cleaned document: pure computation. */
-  fingerprint(doc: Doc): IndexEntry & { tokens: Tokens } {
-    const tokens = tokenize(doc.text, doc.boilerplate);
-    const fingerprints: Fingerprints = winnow(tokens, this.o.k, this.o.window);
-    const signature = minhashTokens(tokens, this.o.k, this.o.numPerm);
-    return { doc, tokens, fingerprints, signature };
+  fingerprint(doc: Doc): FingerprintedEntry {
+    return { doc, ...fingerprintText(doc.text, doc.boilerplate, this.stageOptions) };
+  }
+
+  /** Clean and fingerprint one batch, on worker threads when there are several. */
+  private async prepareBatch(sources: Source[], pool: WorkerPool | null): Promise<FingerprintedEntry[]> {
+    let docs: Doc[];
+    if (!pool) {
+      docs = [];
+      for (const s of sources) {
+        const d = this.clean(s);
+        if (d) docs.push(d);
+      }
+    } else {
+      const parts = split(sources, pool.size);
+      const results = await Promise.all(
+        parts.map((part) => pool.run<{ doc: Doc | null; problems: InputProblem[] }[]>('clean', part)),
+      );
+      docs = [];
+      for (const r of results)
+        for (const { doc, problems } of r) {
+          for (const p of problems) this.report(p);
+          if (doc) docs.push(doc);
+        }
+    }
+    // Cross-document boilerplate over the whole batch, whatever the number of workers.
+    markRepeatedBlocks(docs);
+    if (!pool) return docs.map((d) => this.fingerprint(d));
+    const parts = split(docs, pool.size);
+    const results = await Promise.all(
+      parts.map((part) =>
+        pool.run<ReturnType<typeof fingerprintText>[]>(
+          'fingerprint',
+          { docs: part.map((d) => ({ text: d.text, boilerplate: d.boilerplate })), options: this.stageOptions },
+        ),
+      ),
+    );
+    const out: FingerprintedEntry[] = [];
+    let i = 0;
+    for (const r of results) for (const f of r) out.push({ doc: docs[i++], ...f });
+    return out;
   }
 
   /** Clean, fingerprint and store documents. Returns how many were added. */
   async add(sources: AsyncIterable<Source> | Iterable<Source>): Promise<number> {
-    let batch: Doc[] = [];
+    let batch: Source[] = [];
     let added = 0;
+    let read = 0;
+    let chars = 0;
     const seen = new Set<string>();
+    let pending: Promise<void> = Promise.resolve();
+    let usePool = false;
+    const store = async (entries: FingerprintedEntry[]) => {
+      for (const e of entries) this.remember(e.doc.id, e.tokens);
+      added += await this.store.add(entries);
+    };
     const flush = async () => {
       if (!batch.length) return;
-      markRepeatedBlocks(batch);
-      const entries = batch.map((d) => this.fingerprint(d));
-      for (const e of entries) this.tokenCache.set(e.doc.id, e.tokens);
-      added += await this.store.add(entries);
+      const b = batch;
       batch = [];
+      const pool = usePool ? this.workerPool() : null;
+      // Clean and fingerprint this batch while the next one is read; store in order.
+      const prepared = this.prepareBatch(b, pool);
+      const prev = pending;
+      pending = (async () => {
+        const entries = await prepared;
+        await prev;
+        await store(entries);
+      })();
+      // keep at most two batches in flight
+      await prev;
     };
-    for await (const source of sources) {
-      if (seen.has(source.id) || (await this.store.has(source.id))) {
-        this.report({ input: source.path, reason: `duplicate document id "${source.id}" (first one kept)` });
-        continue;
+    try {
+      for await (const source of sources) {
+        if (seen.has(source.id) || (await this.store.has(source.id))) {
+          this.report({ input: source.path, reason: `duplicate document id "${source.id}" (first one kept)` });
+          continue;
+        }
+        seen.add(source.id);
+        batch.push(source);
+        read++;
+        chars += source.text?.length ?? source.bytes?.length ?? 0;
+        if (read === PARALLEL_MIN_DOCS && this.o.workers > 1) usePool = true;
+        if (this.onProgress && read % 256 === 0) this.onProgress({ phase: 'add', done: read, chars });
+        if (batch.length >= this.o.batchSize) await flush();
       }
-      seen.add(source.id);
-      const doc = this.clean(source);
-      if (!doc) continue;
-      batch.push(doc);
-      if (batch.length >= this.o.batchSize) await flush();
+      await flush();
+    } finally {
+      await pending;
     }
-    await flush();
+    this.onProgress?.({ phase: 'add', done: read, chars });
     return added;
   }
 
   private async prepared(id: string): Promise<Prepared> {
-    const doc = await this.store.getDoc(id);
+    const doc = this.docCache.get(id) ?? (await this.store.getDoc(id));
     if (!doc) throw new Error(`document "${id}" is not in the store`);
     let tokens = this.tokenCache.get(id);
-    if (!tokens) {
-      tokens = tokenize(doc.text, doc.boilerplate);
-      this.tokenCache.set(id, tokens);
-    }
+    if (!tokens) tokens = tokenize(doc.text, doc.boilerplate);
+    this.remember(id, tokens, doc);
     return { doc, tokens };
+  }
+
+  /** Load several stored documents at once (one query for stores on disk). */
+  private async preparedMany(ids: string[]): Promise<Map<string, Prepared>> {
+    const out = new Map<string, Prepared>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const d = this.docCache.get(id);
+      if (d && this.tokenCache.has(id)) out.set(id, { doc: d, tokens: this.tokenCache.get(id)! });
+      else if (!out.has(id)) missing.push(id);
+    }
+    if (missing.length) {
+      const docs = this.store.getDocs
+        ? await this.store.getDocs(missing)
+        : await Promise.all(missing.map((id) => this.store.getDoc(id)));
+      for (let i = 0; i < missing.length; i++) {
+        const doc = docs[i];
+        if (!doc) throw new Error(`document "${missing[i]}" is not in the store`);
+        const tokens = this.tokenCache.get(missing[i]) ?? tokenize(doc.text, doc.boilerplate);
+        this.remember(missing[i], tokens, doc);
+        out.set(missing[i], { doc, tokens });
+      }
+    }
+    return out;
   }
 
   private maxDf(n: number): number {
@@ -172,21 +352,61 @@ export class Engine {
     const ids = await this.store.ids();
     const candidates = await this.store.candidatePairs({ minShared: this.o.minShared, maxDf: this.maxDf(ids.length) });
     const aligned: AlignedPair[] = [];
-    for (const c of candidates) {
-      const [a, b] = [await this.prepared(c.a), await this.prepared(c.b)];
-      const passages = this.alignPair(a, b);
-      if (passages.length) aligned.push({ a: c.a, b: c.b, passages });
+    const pool = candidates.length >= PARALLEL_MIN_PAIRS ? this.workerPool() : null;
+    const chunk = pool ? 256 : 1024;
+    let done = 0;
+    // Chunks are aligned in order; with workers, several chunks are in flight at once.
+    const inFlight: Promise<Passage[][]>[] = [];
+    const chunks: { a: string; b: string }[][] = [];
+    const collect = async () => {
+      const res = await inFlight.shift()!;
+      const c = chunks.shift()!;
+      for (let i = 0; i < c.length; i++) if (res[i].length) aligned.push({ a: c[i].a, b: c[i].b, passages: res[i] });
+      done += c.length;
+      this.onProgress?.({ phase: 'align', done, total: candidates.length });
+    };
+    for (let lo = 0; lo < candidates.length; lo += chunk) {
+      const c = candidates.slice(lo, lo + chunk);
+      const need = [...new Set(c.flatMap((p) => [p.a, p.b]))];
+      const prepared = await this.preparedMany(need);
+      if (!pool) {
+        const res = c.map((p) => this.alignPair(prepared.get(p.a)!, prepared.get(p.b)!));
+        inFlight.push(Promise.resolve(res));
+      } else {
+        const index = new Map(need.map((id, i) => [id, i]));
+        const docs = need.map((id) => ({ text: prepared.get(id)!.doc.text, tokens: prepared.get(id)!.tokens }));
+        const pairs = new Uint32Array(c.length * 2);
+        c.forEach((p, i) => {
+          pairs[2 * i] = index.get(p.a)!;
+          pairs[2 * i + 1] = index.get(p.b)!;
+        });
+        inFlight.push(pool.run<Passage[][]>('align', { docs, pairs }));
+      }
+      chunks.push(c);
+      while (inFlight.length > (pool ? pool.size * 2 : 0)) await collect();
     }
+    while (inFlight.length) await collect();
+
+    // Relate: every document when the set is small, else only those that share text.
+    const relIds = ids.length <= this.o.fullScanLimit ? ids : [...new Set(aligned.flatMap((p) => [p.a, p.b]))];
     const docs = new Map<string, Doc>();
     const tokens = new Map<string, Tokens>();
     const prepared: Prepared[] = [];
     let chars = 0;
-    for (const id of ids) {
-      const p = await this.prepared(id);
-      docs.set(id, p.doc);
-      tokens.set(id, p.tokens);
-      prepared.push(p);
-      chars += p.doc.original.length;
+    for (let lo = 0; lo < relIds.length; lo += 2048) {
+      const part = relIds.slice(lo, lo + 2048);
+      const got = await this.preparedMany(part);
+      for (const id of part) {
+        const p = got.get(id)!;
+        docs.set(id, p.doc);
+        tokens.set(id, p.tokens);
+        prepared.push(p);
+        chars += p.doc.original.length;
+      }
+    }
+    if (relIds.length !== ids.length) {
+      const s = this.store as Store & { chars?: () => Promise<number> };
+      if (s.chars) chars = await s.chars();
     }
     const rel = relate(prepared, aligned, this.o.relate);
     return {
@@ -238,8 +458,18 @@ export class Engine {
   }
 
   async close(): Promise<void> {
+    if (this.pool) await this.pool.close();
+    this.pool = null;
     await this.store.close();
   }
+}
+
+/** Split a list into at most `n` contiguous parts of nearly equal size. */
+function split<T>(xs: T[], n: number): T[][] {
+  const parts: T[][] = [];
+  const size = Math.ceil(xs.length / Math.max(1, n));
+  for (let i = 0; i < xs.length; i += size) parts.push(xs.slice(i, i + size));
+  return parts;
 }
 
 /** A clean-text span of `doc` as Unicode code points of its original text. */

@@ -1,58 +1,107 @@
 // MinHash signatures over word k-gram hashes, for near-duplicate detection.
+//
+// One-permutation hashing with optimal densification (Li, Owen, Zhang 2012; Shrivastava 2017):
+// each shingle is hashed once; the hash picks one of `numPerm` bins and the bin keeps the
+// smallest value seen. Empty bins (short documents) borrow the value of a non-empty bin chosen
+// by a fixed pseudo-random probe sequence, so signatures of any two documents stay comparable
+// slot by slot and the share of equal slots estimates Jaccard similarity. The cost is one hash
+// per shingle instead of one per shingle and permutation.
 
 import type { Tokens } from '../types.ts';
 import { kgramHashes } from './winnow.ts';
 
-/** Per-permutation multipliers/offsets (odd), fixed so signatures are stable across runs. */
-function permutations(n: number): { a: Uint32Array; b: Uint32Array } {
-  const a = new Uint32Array(n);
-  const b = new Uint32Array(n);
-  let s = 0x12345678;
-  const next = () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return s >>> 0;
-  };
-  for (let i = 0; i < n; i++) {
-    a[i] = next() | 1;
-    b[i] = next();
-  }
-  return { a, b };
+const EMPTY = 0xffffffff;
+
+/** 32-bit finaliser (murmur3 fmix32) of x ^ seed. */
+function fmix(x: number, seed: number): number {
+  let h = (x ^ seed) | 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
 
-const permCache = new Map<number, { a: Uint32Array; b: Uint32Array }>();
-
-/** MinHash signature of a set of 32-bit shingle hashes (`numPerm` mins of a*x+b mod 2^32, mixed). */
+/** MinHash signature (one-permutation hashing, densified) of a set of 32-bit shingle hashes. */
 export function minhashOf(shingles: Uint32Array, numPerm = 128): Uint32Array {
-  let p = permCache.get(numPerm);
-  if (!p) permCache.set(numPerm, (p = permutations(numPerm)));
-  const sig = new Uint32Array(numPerm).fill(0xffffffff);
-  const { a, b } = p;
-  for (let i = 0; i < shingles.length; i++) {
-    const x = shingles[i];
-    for (let j = 0; j < numPerm; j++) {
-      let h = (Math.imul(a[j], x) + b[j]) | 0;
-      h ^= h >>> 15;
-      const u = h >>> 0;
-      if (u < sig[j]) sig[j] = u;
+  const k = numPerm;
+  const sig = new Uint32Array(k).fill(EMPTY);
+  const n = shingles.length;
+  for (let i = 0; i < n; i++) {
+    const h = fmix(shingles[i], 0x3c6ef372);
+    // bin from the high bits (multiply-shift), value from an independent mix
+    const bin = Math.floor((h / 4294967296) * k);
+    const v = fmix(shingles[i], 0x5bd1e995);
+    if (v < sig[bin]) sig[bin] = v;
+  }
+  if (n === 0) return sig;
+  // Optimal densification: empty bin j takes the value of the first non-empty bin on its probe
+  // sequence fmix(j, attempt) mod k. Filled bins are read from a copy so borrowing is stable.
+  let empty = 0;
+  for (let j = 0; j < k; j++) if (sig[j] === EMPTY) empty++;
+  if (empty === 0) return sig;
+  const filled = sig.slice();
+  for (let j = 0; j < k; j++) {
+    if (filled[j] !== EMPTY) continue;
+    for (let attempt = 1; ; attempt++) {
+      const c = fmix(j * 0x9e3779b1 + attempt, 0x27d4eb2f) % k;
+      if (filled[c] !== EMPTY) {
+        sig[j] = filled[c];
+        break;
+      }
     }
   }
   return sig;
 }
 
-/** Signature of a document's word k-grams (boilerplate excluded). */
-export function minhashTokens(tokens: Tokens, k = 5, numPerm = 128): Uint32Array {
-  const { hashes, valid } = kgramHashes(tokens, k);
+/** The valid (non-boilerplate) k-gram hashes of a document. */
+export function shinglesOf(hashes: Uint32Array, valid: Uint8Array): Uint32Array {
   let n = 0;
   const sh = new Uint32Array(hashes.length);
   for (let i = 0; i < hashes.length; i++) if (valid[i]) sh[n++] = hashes[i];
-  return minhashOf(sh.subarray(0, n), numPerm);
+  return sh.subarray(0, n);
 }
 
-/** Estimated Jaccard similarity of two signatures. */
+/** Signature of a document's word k-grams (boilerplate excluded). */
+export function minhashTokens(tokens: Tokens, k = 5, numPerm = 128): Uint32Array {
+  const { hashes, valid } = kgramHashes(tokens, k);
+  return minhashOf(shinglesOf(hashes, valid), numPerm);
+}
+
+/** Estimated Jaccard similarity of two signatures: the share of equal slots. */
 export function jaccard(a: Uint32Array, b: Uint32Array): number {
   let eq = 0;
   for (let i = 0; i < a.length; i++) if (a[i] === b[i]) eq++;
   return a.length ? eq / a.length : 0;
+}
+
+/** Exact Jaccard similarity of two shingle sets (any order, repeats ignored). */
+export function exactJaccard(a: Uint32Array, b: Uint32Array): number {
+  const x = Uint32Array.from(a).sort();
+  const y = Uint32Array.from(b).sort();
+  let i = 0;
+  let j = 0;
+  let inter = 0;
+  let union = 0;
+  while (i < x.length || j < y.length) {
+    const xv = i < x.length ? x[i] : Infinity;
+    const yv = j < y.length ? y[j] : Infinity;
+    if (xv === yv) {
+      inter++;
+      union++;
+      const v = xv;
+      while (i < x.length && x[i] === v) i++;
+      while (j < y.length && y[j] === v) j++;
+    } else if (xv < yv) {
+      union++;
+      const v = xv;
+      while (i < x.length && x[i] === v) i++;
+    } else {
+      union++;
+      const v = yv;
+      while (j < y.length && y[j] === v) j++;
+    }
+  }
+  return union ? inter / union : 0;
 }

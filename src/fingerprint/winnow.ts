@@ -42,6 +42,11 @@ export function kgramHashes(tokens: Tokens, k: number): { hashes: Uint32Array; v
  */
 export function winnow(tokens: Tokens, k = 5, w = 4): Fingerprints {
   const { hashes, valid } = kgramHashes(tokens, k);
+  return winnowHashes(hashes, valid, w);
+}
+
+/** Winnowing over k-gram hashes already computed (see `kgramHashes`). */
+export function winnowHashes(hashes: Uint32Array, valid: Uint8Array, w = 4): Fingerprints {
   const n = hashes.length;
   const outH = new Uint32Array(Math.max(1, n));
   const outP = new Uint32Array(Math.max(1, n));

@@ -1,0 +1,24 @@
+// Worker thread: runs the engine's pure stage functions on the batches the pool sends.
+
+import { parentPort } from 'node:worker_threads';
+import type { Source, Span, Tokens } from '../types.ts';
+import { alignBatch, cleanOne, fingerprintText, type StageOptions } from '../engine.ts';
+
+type Msg = { id: number; task: string; payload: unknown };
+
+const tasks: Record<string, (payload: any) => unknown> = {
+  clean: (sources: Source[]) => sources.map((s) => cleanOne(s)),
+  fingerprint: (p: { docs: { text: string; boilerplate: Span[] }[]; options: StageOptions }) =>
+    p.docs.map((d) => fingerprintText(d.text, d.boilerplate, p.options)),
+  align: (p: { docs: { text: string; tokens: Tokens }[]; pairs: Uint32Array }) => alignBatch(p.docs, p.pairs),
+};
+
+parentPort!.on('message', (m: Msg) => {
+  try {
+    const fn = tasks[m.task];
+    if (!fn) throw new Error(`unknown task "${m.task}"`);
+    parentPort!.postMessage({ id: m.id, ok: true, result: fn(m.payload) });
+  } catch (e) {
+    parentPort!.postMessage({ id: m.id, ok: false, error: (e as Error).stack ?? String(e) });
+  }
+});
