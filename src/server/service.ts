@@ -1,0 +1,404 @@
+// What the HTTP routes ask of the engine, as plain JSON-ready views. Every span in a view is
+// [start, end) in Unicode code points of the document's original text (or of the posted text
+// for a trace), like report.json.
+
+import type { Doc, InputProblem, Pair, Source, Span, Story } from '../types.ts';
+import type { Engine, ScanResult } from '../engine.ts';
+import { codePointIndex, toOriginal } from '../clean/offsets.ts';
+import { tokenize } from '../text/tokens.ts';
+import { coverage } from '../relate/coverage.ts';
+import { titleOf } from '../relate/index.ts';
+import { passageToReport, type ReportPassage } from '../report/json.ts';
+
+export interface DocSummary {
+  id: string;
+  title: string;
+  site?: string;
+  date?: string;
+  url?: string;
+  chars: number;
+}
+
+export interface DocView extends DocSummary {
+  path: string;
+  author?: string;
+  encoding?: string;
+  /** The original text; every span of this document points into it. */
+  text: string;
+  /** Spans marked as boilerplate (navigation, adverts, sidebars). */
+  boilerplate: Span[];
+  /** Parts of the original the cleaner left out (HTML markup). */
+  outside: Span[];
+  repairs: { span: Span; before: string; after: string; kind: string }[];
+  warnings: string[];
+}
+
+export interface StorySummary {
+  id: string;
+  title: string;
+  root: string;
+  size: number;
+  /** Earliest publication date among the members (null when none is dated). */
+  firstSeen: string | null;
+  sites: string[];
+  related: number;
+}
+
+export interface StoryMember extends DocSummary {
+  parent: string | null;
+  depth: number;
+  /** Share of the parent's text this member reuses (null for the root). */
+  reuse: number | null;
+  relation: string | null;
+}
+
+export interface StoryEdge {
+  source: string;
+  derived: string;
+  relation: string;
+  /** Share of the source's text that the derived document reuses. */
+  reuse: number;
+  sourceCoverage: number;
+  derivedCoverage: number;
+  confidence: number;
+  evidence: string[];
+  /** This edge is part of the lineage tree. */
+  lineage: boolean;
+}
+
+export interface StoryView extends StorySummary {
+  parents: Record<string, string>;
+  members: StoryMember[];
+  relatedDocs: DocSummary[];
+  edges: StoryEdge[];
+}
+
+export interface PairView {
+  source: DocView;
+  derived: DocView;
+  relation: string | null;
+  /** False when the scan found no reuse and the pair was aligned on request. */
+  found: boolean;
+  sourceCoverage: number;
+  derivedCoverage: number;
+  direction: { confidence: number; evidence: string[] };
+  passages: ReportPassage[];
+}
+
+export interface TracePassage {
+  query: Span;
+  source: Span;
+  kind: string;
+  similarity: number;
+  edits?: { op: string; query: Span; source: Span }[];
+}
+
+export interface TraceSourceView extends DocSummary {
+  queryCoverage: number;
+  sourceCoverage: number;
+  passages: TracePassage[];
+}
+
+export interface TraceView {
+  /** Code points in the posted text. */
+  chars: number;
+  sources: TraceSourceView[];
+}
+
+export interface AddResult {
+  added: string[];
+  problems: InputProblem[];
+}
+
+interface ScanView {
+  result: ScanResult;
+  pairs: Map<string, Pair>;
+  stories: Map<string, Story>;
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+const pairKey = (a: string, b: string) => `${a}\u0000${b}`;
+
+/** Site of a document: its `site` field, or the host of its URL. */
+export function siteOf(doc: Doc): string | undefined {
+  if (doc.meta.site) return doc.meta.site;
+  if (doc.meta.url) {
+    try {
+      return new URL(doc.meta.url).hostname.replace(/^www\./, '');
+    } catch {
+      /* not a URL */
+    }
+  }
+  return undefined;
+}
+
+export function summaryOf(doc: Doc): DocSummary {
+  return {
+    id: doc.id,
+    title: titleOf(doc),
+    site: siteOf(doc),
+    date: doc.meta.published,
+    url: doc.meta.url,
+    chars: codePointIndex(doc.original)[doc.original.length],
+  };
+}
+
+/** Parts of `doc.original` that no clean character comes from (markup), in code points. */
+function outsideSpans(doc: Doc, cp: Uint32Array): Span[] {
+  const n = doc.original.length;
+  if (doc.text.length === n && !doc.mapEnd) return [];
+  const kept = new Uint8Array(n + 1);
+  for (let i = 0; i < doc.text.length; i++) {
+    const s = doc.map[i];
+    const e = doc.mapEnd ? doc.mapEnd[i] : doc.map[i + 1];
+    for (let j = s; j < Math.max(e, s + 1) && j < n; j++) kept[j] = 1;
+  }
+  const out: Span[] = [];
+  let start = -1;
+  for (let j = 0; j <= n; j++) {
+    const k = j === n ? 1 : kept[j];
+    if (!k && start < 0) start = j;
+    else if (k && start >= 0) {
+      // Whitespace-only gaps are not worth greying.
+      if (doc.original.slice(start, j).trim()) out.push([cp[start], cp[j]]);
+      start = -1;
+    }
+  }
+  return out;
+}
+
+export function docView(doc: Doc): DocView {
+  const cp = codePointIndex(doc.original);
+  return {
+    ...summaryOf(doc),
+    path: doc.path,
+    author: doc.meta.author,
+    encoding: doc.encoding,
+    text: doc.original,
+    boilerplate: doc.boilerplate.map((b) => toOriginal(doc, b)),
+    outside: outsideSpans(doc, cp),
+    repairs: doc.repairs.map((r) => ({ span: [cp[r.span[0]], cp[r.span[1]]] as Span, before: r.before, after: r.after, kind: r.kind })),
+    warnings: doc.warnings ?? [],
+  };
+}
+
+/** A tiny FIFO lock: writes and scans run one at a time, in arrival order. */
+class Lock {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.tail.then(fn, fn);
+    this.tail = p.catch(() => undefined);
+    return p;
+  }
+}
+
+export class NotFound extends Error {}
+
+/** The server's view of one engine: cached scan, invalidated by writes. */
+export class Service {
+  private lock = new Lock();
+  private scanP: Promise<ScanView> | null = null;
+  private generation = 0;
+
+  constructor(readonly engine: Engine) {}
+
+  /** Add documents; returns the ids added and the problems (bad items, duplicates). */
+  async add(sources: Source[], problems: InputProblem[] = []): Promise<AddResult> {
+    return this.lock.run(async () => {
+      const store = this.engine.store;
+      const before = this.engine.problems.length;
+      const fresh: string[] = [];
+      for (const s of sources) if (!(await store.has(s.id))) fresh.push(s.id);
+      if (sources.length) await this.engine.add(sources);
+      const added: string[] = [];
+      for (const id of new Set(fresh)) if (await store.has(id)) added.push(id);
+      const engineProblems = this.engine.problems.splice(before);
+      if (added.length) this.invalidate();
+      return { added, problems: [...problems, ...engineProblems] };
+    });
+  }
+
+  invalidate(): void {
+    this.generation++;
+    this.scanP = null;
+  }
+
+  /** The scan of every stored document, cached until the next write. */
+  scan(): Promise<ScanView> {
+    if (!this.scanP) {
+      const gen = this.generation;
+      const p = this.lock.run(async () => {
+        const result = await this.engine.scan();
+        const pairs = new Map<string, Pair>();
+        for (const pair of result.pairs) pairs.set(pairKey(pair.source, pair.derived), pair);
+        const stories = new Map(result.stories.map((s) => [s.id, s]));
+        return { result, pairs, stories };
+      });
+      this.scanP = p;
+      p.catch(() => {
+        if (this.generation === gen && this.scanP === p) this.scanP = null;
+      });
+    }
+    return this.scanP;
+  }
+
+  async size(): Promise<number> {
+    return this.engine.store.size();
+  }
+
+  async documents(offset: number, limit: number): Promise<{ total: number; documents: DocSummary[] }> {
+    const ids = await this.engine.store.ids();
+    const out: DocSummary[] = [];
+    for (const id of ids.slice(offset, offset + limit)) {
+      const d = await this.engine.doc(id);
+      if (d) out.push(summaryOf(d));
+    }
+    return { total: ids.length, documents: out };
+  }
+
+  async document(id: string): Promise<DocView> {
+    const doc = await this.engine.doc(id);
+    if (!doc) throw new NotFound(`no document with id ${JSON.stringify(id)}`);
+    return docView(doc);
+  }
+
+  private storySummary(s: Story, docs: Map<string, Doc>): StorySummary {
+    let firstSeen: string | null = null;
+    const sites = new Set<string>();
+    for (const m of s.members) {
+      const d = docs.get(m);
+      if (!d) continue;
+      const date = d.meta.published;
+      if (date && (firstSeen === null || Date.parse(date) < Date.parse(firstSeen))) firstSeen = date;
+      const site = siteOf(d);
+      if (site) sites.add(site);
+    }
+    return {
+      id: s.id,
+      title: s.title ?? (docs.get(s.root) ? titleOf(docs.get(s.root)!) : s.root),
+      root: s.root,
+      size: s.members.length,
+      firstSeen,
+      sites: [...sites].sort(),
+      related: s.related.length,
+    };
+  }
+
+  async stories(): Promise<StorySummary[]> {
+    const v = await this.scan();
+    return v.result.stories.map((s) => this.storySummary(s, v.result.docs));
+  }
+
+  async story(id: string): Promise<StoryView> {
+    const v = await this.scan();
+    const s = v.stories.get(id);
+    if (!s) throw new NotFound(`no story with id ${JSON.stringify(id)}`);
+    const docs = v.result.docs;
+    const depthOf = (m: string): number => {
+      let d = 0;
+      for (let p = s.parents[m]; p !== undefined && d < s.members.length; p = s.parents[p]) d++;
+      return d;
+    };
+    const between = (a: string, b: string) => v.pairs.get(pairKey(a, b)) ?? v.pairs.get(pairKey(b, a));
+    const members: StoryMember[] = s.members.map((m) => {
+      const parent = s.parents[m] ?? null;
+      const pair = parent ? between(parent, m) : undefined;
+      // Share of the parent's text found in this member.
+      const reuse = pair ? (pair.source === parent ? pair.sourceCoverage : pair.derivedCoverage) : null;
+      return {
+        ...summaryOf(docs.get(m)!),
+        parent,
+        depth: depthOf(m),
+        reuse: reuse === null ? null : round(reuse),
+        relation: pair?.relation ?? null,
+      };
+    });
+    const inStory = new Set(s.members);
+    const edges: StoryEdge[] = [];
+    for (const p of v.result.pairs) {
+      if (p.relation === 'related' || !inStory.has(p.source) || !inStory.has(p.derived)) continue;
+      edges.push({
+        source: p.source,
+        derived: p.derived,
+        relation: p.relation,
+        reuse: round(p.sourceCoverage),
+        sourceCoverage: round(p.sourceCoverage),
+        derivedCoverage: round(p.derivedCoverage),
+        confidence: round(p.direction.confidence),
+        evidence: p.direction.evidence,
+        lineage: s.parents[p.derived] === p.source || s.parents[p.source] === p.derived,
+      });
+    }
+    return {
+      ...this.storySummary(s, docs),
+      parents: s.parents,
+      members,
+      relatedDocs: s.related.filter((r) => docs.has(r)).map((r) => summaryOf(docs.get(r)!)),
+      edges,
+    };
+  }
+
+  /** One pair with its passages; aligned on request when the scan found no reuse between them. */
+  async pair(a: string, b: string): Promise<PairView> {
+    const [da, db] = [await this.engine.doc(a), await this.engine.doc(b)];
+    if (!da) throw new NotFound(`no document with id ${JSON.stringify(a)}`);
+    if (!db) throw new NotFound(`no document with id ${JSON.stringify(b)}`);
+    const v = await this.scan();
+    const found = v.pairs.get(pairKey(a, b)) ?? v.pairs.get(pairKey(b, a));
+    if (found) {
+      const [s, d] = found.source === a ? [da, db] : [db, da];
+      return {
+        source: docView(s),
+        derived: docView(d),
+        relation: found.relation,
+        found: true,
+        sourceCoverage: round(found.sourceCoverage),
+        derivedCoverage: round(found.derivedCoverage),
+        direction: { confidence: round(found.direction.confidence), evidence: found.direction.evidence },
+        passages: found.passages.map((p) => passageToReport(s, d, p)),
+      };
+    }
+    const ta = tokenize(da.text, da.boilerplate);
+    const tb = tokenize(db.text, db.boilerplate);
+    const passages = this.engine.alignPair({ doc: da, tokens: ta }, { doc: db, tokens: tb });
+    return {
+      source: docView(da),
+      derived: docView(db),
+      relation: null,
+      found: false,
+      sourceCoverage: round(coverage(ta, passages.map((p) => p.source))),
+      derivedCoverage: round(coverage(tb, passages.map((p) => p.derived))),
+      direction: { confidence: 0.5, evidence: ['not found by the scan; aligned on request, order as asked'] },
+      passages: passages.map((p) => passageToReport(da, db, p)),
+    };
+  }
+
+  /** "Where did this text come from?" */
+  async trace(text: string, opts: { limit?: number; format?: Source['format'] } = {}): Promise<TraceView> {
+    const source: Source = { id: '', path: 'trace request', text, format: opts.format, meta: {} };
+    const r = await this.engine.trace(source, opts.limit ?? 20);
+    const q = r.query.doc;
+    const sources: TraceSourceView[] = [];
+    for (const s of r.sources) {
+      const doc = await this.engine.doc(s.id);
+      if (!doc) continue;
+      sources.push({
+        ...summaryOf(doc),
+        queryCoverage: round(s.queryCoverage),
+        sourceCoverage: round(s.sourceCoverage),
+        passages: s.passages.map((p) => {
+          const out: TracePassage = {
+            query: toOriginal(q, p.derived),
+            source: toOriginal(doc, p.source),
+            kind: p.kind,
+            similarity: round(p.similarity),
+          };
+          if (p.edits?.length)
+            out.edits = p.edits.map((e) => ({ op: e.op, query: toOriginal(q, e.derived), source: toOriginal(doc, e.source) }));
+          return out;
+        }),
+      });
+    }
+    return { chars: codePointIndex(q.original)[q.original.length], sources };
+  }
+}
