@@ -10,6 +10,13 @@ import type { Doc, Span } from '../types.ts';
 import { STOPWORDS } from '../text/stopwords.ts';
 
 const STOP = new Set(STOPWORDS);
+const STOP_HASH = new Set(
+  STOPWORDS.map((w) => {
+    let h = 0x811c9dc5;
+    for (let q = 0; q < w.length; q++) h = Math.imul(h ^ w.charCodeAt(q), 0x01000193);
+    return h >>> 0;
+  }),
+);
 
 /** Whole-line cues: a line that is (mostly) one of these is boilerplate. */
 const LINE_CUES =
@@ -37,6 +44,51 @@ interface Block {
 
 function words(s: string): string[] {
   return s.toLowerCase().match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? [];
+}
+
+/** Number of words and of stopwords in a line, without allocating per word. */
+function countWords(t: string): [number, number] {
+  let nw = 0;
+  let stops = 0;
+  const n = t.length;
+  let i = 0;
+  while (i < n) {
+    let c = t.charCodeAt(i);
+    const isW = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && c < 0x2000);
+    if (!isW) {
+      i++;
+      continue;
+    }
+    const s = i;
+    while (i < n) {
+      c = t.charCodeAt(i);
+      if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && c < 0x2000)) i++;
+      else break;
+    }
+    nw++;
+    if (i - s <= 12) {
+      let h = 0x811c9dc5;
+      for (let q = s; q < i; q++) {
+        let c2 = t.charCodeAt(q);
+        if (c2 >= 65 && c2 <= 90) c2 += 32;
+        h = Math.imul(h ^ c2, 0x01000193);
+      }
+      if (STOP_HASH.has(h >>> 0)) stops++;
+    }
+    // "it's", "don't": the part after the apostrophe belongs to the word
+    if (i + 1 < n && (t.charCodeAt(i) === 39 || t.charCodeAt(i) === 0x2019)) {
+      const d = t.charCodeAt(i + 1);
+      if ((d >= 97 && d <= 122) || (d >= 65 && d <= 90)) {
+        i++;
+        while (i < n) {
+          c = t.charCodeAt(i);
+          if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) i++;
+          else break;
+        }
+      }
+    }
+  }
+  return [nw, stops];
 }
 
 function isTitleCase(ws: string[], raw: string): boolean {
@@ -86,26 +138,24 @@ export function classifyLines(
   // Context-free classes.
   for (const b of blocks) {
     const t = b.text;
-    const ws = words(t);
-    b.words = ws.length;
-    let stops = 0;
-    for (const w of ws) if (STOP.has(w)) stops++;
-    const density = ws.length ? stops / ws.length : 0;
+    const [nw, stops] = countWords(t);
+    b.words = nw;
+    const density = nw ? stops / nw : 0;
     const len = t.length;
-    if (/^(?:source|sources|via|credit|photo|image)s?\s*:/i.test(t) && len < 120) {
+    if (len < 120 && /^(?:source|sources|via|credit|photo|image)s?\s*:/i.test(t)) {
       b.cls = C_GOOD; // attribution: evidence for the direction of reuse
       b.keep = true;
       continue;
     }
-    if (LINE_CUES.test(t) || (len < 250 && INLINE_CUES.test(t)) || (len < 200 && (t.match(/ \| /g)?.length ?? 0) >= 2)) {
+    if ((len < 150 && LINE_CUES.test(t)) || (len < 250 && INLINE_CUES.test(t)) || (len < 200 && (t.match(/ \| /g)?.length ?? 0) >= 2)) {
       b.cls = C_BAD;
       b.cue = true;
     } else if (len < 70) b.cls = C_SHORT;
     else {
       const sent = sentenceCount(t);
       if (density >= 0.3 && len >= 200) b.cls = C_GOOD;
-      else if (density >= 0.15 && sent >= 1)
-        b.cls = (len >= 140 && sent >= 2) || (density >= 0.3 && len >= 120) ? C_GOOD : C_NEAR;
+      else if (sent >= 1)
+        b.cls = density >= 0.15 && ((len >= 140 && sent >= 2) || (density >= 0.3 && len >= 120)) ? C_GOOD : C_NEAR;
       else b.cls = density >= 0.25 ? C_NEAR : C_BAD;
     }
   }
@@ -250,12 +300,14 @@ interface LineRef {
  */
 export function markRepeatedBlocks(docs: Doc[], opts: { minDocs?: number } = {}): void {
   const minDocs = Math.max(2, opts.minDocs ?? 5);
-  const global = new Map<string, Set<number>>();
-  const perDoc: { key: string; ref: LineRef }[][] = [];
+  // line hash -> documents holding it (first doc, count of distinct docs, list once >= 2)
+  const first = new Map<number, number>();
+  const many = new Map<number, number[]>();
+  const perDoc: { key: number; start: number; end: number }[][] = [];
   const sites = docs.map(siteOf);
   for (let d = 0; d < docs.length; d++) {
     const text = docs[d].text;
-    const lines: { key: string; ref: LineRef }[] = [];
+    const lines: { key: number; start: number; end: number }[] = [];
     let pos = 0;
     const n = text.length;
     while (pos < n) {
@@ -265,40 +317,41 @@ export function markRepeatedBlocks(docs: Doc[], opts: { minDocs?: number } = {})
       let end = e;
       while (s < end && (text.charCodeAt(s) <= 32 || text.charCodeAt(s) === 0xa0)) s++;
       while (end > s && (text.charCodeAt(end - 1) <= 32 || text.charCodeAt(end - 1) === 0xa0)) end--;
-      if (end - s >= 4 && end - s <= 2000) {
-        const key = text.slice(s, end).toLowerCase().replace(/\s+/g, ' ');
-        lines.push({ key, ref: { doc: d, start: s, end } });
-        let set = global.get(key);
-        if (!set) global.set(key, (set = new Set()));
-        set.add(d);
+      if (end - s >= 4 && end - s <= 5000) {
+        const key = lineKey(text, s, end);
+        lines.push({ key, start: s, end });
+        const f = first.get(key);
+        if (f === undefined) first.set(key, d);
+        else if (f !== d) {
+          const list = many.get(key);
+          if (!list) many.set(key, [f, d]);
+          else if (list[list.length - 1] !== d) list.push(d);
+        }
       }
       pos = e + 1;
     }
     perDoc.push(lines);
   }
-  const add: Span[][] = docs.map(() => []);
+  if (many.size === 0) return;
   for (let d = 0; d < docs.length; d++) {
     const lines = perDoc[d];
     const site = sites[d];
     const rep = new Uint8Array(lines.length); // 1 = repeated within the site, 2 = repeated globally
+    let anyRep = false;
     for (let i = 0; i < lines.length; i++) {
-      const set = global.get(lines[i].key)!;
-      if (set.size < 2) continue;
-      if (set.size >= minDocs) {
-        rep[i] = 2;
-        continue;
-      }
-      if (site) {
-        let same = 0;
-        for (const o of set) if (o !== d && sites[o] === site) same++;
-        if (same > 0) rep[i] = 1;
-      }
+      const list = many.get(lines[i].key);
+      if (!list) continue;
+      if (list.length >= minDocs) rep[i] = 2;
+      else if (site && list.some((o) => o !== d && sites[o] === site)) rep[i] = 1;
+      if (rep[i]) anyRep = true;
     }
+    if (!anyRep) continue;
+    const add: Span[] = [];
     for (let i = 0; i < lines.length; i++) {
       if (!rep[i]) continue;
-      const l = lines[i].ref;
+      const l = lines[i];
       if (rep[i] === 2 || l.end - l.start < 160) {
-        add[d].push([l.start, l.end]);
+        add.push([l.start, l.end]);
         continue;
       }
       // A long line repeated within one site counts only inside a run of 3+ repeated lines.
@@ -306,11 +359,29 @@ export function markRepeatedBlocks(docs: Doc[], opts: { minDocs?: number } = {})
       while (a > 0 && rep[a - 1]) a--;
       let b = i;
       while (b + 1 < lines.length && rep[b + 1]) b++;
-      if (b - a + 1 >= 3) add[d].push([l.start, l.end]);
+      if (b - a + 1 >= 3) add.push([l.start, l.end]);
     }
+    if (add.length) docs[d].boilerplate = mergeSpans([...docs[d].boilerplate, ...add]);
   }
-  for (let d = 0; d < docs.length; d++) {
-    if (add[d].length === 0) continue;
-    docs[d].boilerplate = mergeSpans([...docs[d].boilerplate, ...add[d]]);
+}
+
+/** 52-bit hash of a line, case-folded (ASCII), whitespace runs collapsed. */
+function lineKey(t: string, s: number, e: number): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  let prevSpace = false;
+  for (let i = s; i < e; i++) {
+    let c = t.charCodeAt(i);
+    if (c <= 32 || c === 0xa0) {
+      if (prevSpace) continue;
+      prevSpace = true;
+      c = 32;
+    } else {
+      prevSpace = false;
+      if (c >= 65 && c <= 90) c += 32;
+    }
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
   }
+  return (h1 >>> 0) * 0x100000 + ((h2 >>> 0) & 0xfffff);
 }

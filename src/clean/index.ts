@@ -14,6 +14,15 @@ export { decodeBytes } from './decode.ts';
 
 type Format = 'text' | 'markdown' | 'html';
 
+let identity = new Uint32Array(0);
+/** The identity map of a text of `length` chars (copied from a cached identity buffer). */
+function fastIdentity(length: number): Uint32Array {
+  if (identity.length < length + 1) {
+    identity = identityMap(Math.max(length, identity.length * 2, 1 << 16));
+  }
+  return identity.slice(0, length + 1);
+}
+
 function guessFormat(src: Source, head: string): Format {
   if (src.format) return src.format;
   const p = src.path.toLowerCase();
@@ -65,7 +74,7 @@ export function cleanSource(src: Source): Doc {
     for (const w of h.warnings) warnings.push(`${src.path}: ${w}`);
   } else {
     text = original;
-    map = identityMap(original.length);
+    map = fastIdentity(original.length);
   }
   let repairs: Repair[] = [];
   const r = repairMojibake(text);
