@@ -5,15 +5,22 @@ import { join, resolve } from 'node:path';
 import { parse, printProblem } from './args.ts';
 import { UsageError } from './main.ts';
 import { Engine, readSources, buildReport, htmlReport, summary } from '../index.ts';
+import { openStore, StoreError } from '../store/index.ts';
+import { parseWorkers } from './index.ts';
+import { ProgressBar, inputSize } from './progress.ts';
 
-const HELP = `Usage: reprint scan PATH... [--out DIR] [--json]
+const HELP = `Usage: reprint scan PATH... [--out DIR] [--json] [--db FILE] [--workers N]
 
 Reads every document under the paths, finds the passages they share, tells sources from copies,
 groups them into stories and writes a report folder (report.json and index.html).
 
   --out DIR    report folder (default: reprint-report)
   --json       print report.json to standard output instead of the summary
-  --no-report  do not write the report folder`;
+  --no-report  do not write the report folder
+  --db FILE    use (and add the PATHs to) the index file FILE, and report on everything in it;
+               with --db, PATH may be left out
+  --workers N  worker threads (default: every core)
+  --quiet      no progress output`;
 
 export async function run(args: string[]): Promise<number> {
   const parsed = parse(
@@ -22,23 +29,36 @@ export async function run(args: string[]): Promise<number> {
       out: { type: 'string', default: 'reprint-report' },
       json: { type: 'boolean', default: false },
       'no-report': { type: 'boolean', default: false },
+      db: { type: 'string' },
+      workers: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
     },
     HELP,
   );
   if (!parsed) return 0;
   const { values, positionals } = parsed;
-  if (!positionals.length) throw new UsageError(`no PATH given\n\n${HELP}`);
-
-  const engine = new Engine({ onProblem: printProblem });
-  await engine.add(readSources(positionals, (p) => engine.report(p)));
+  if (!positionals.length && !values.db) throw new UsageError(`no PATH given\n\n${HELP}`);
+  const workers = parseWorkers(values.workers);
+  let store;
+  try {
+    store = await openStore(values.db);
+  } catch (e) {
+    if (!(e instanceof StoreError)) throw e;
+    process.stderr.write(`reprint scan: ${e.message}\n`);
+    return 1;
+  }
+  const progress = new ProgressBar({ quiet: values.quiet, totalChars: await inputSize(positionals) });
+  const engine = new Engine({ store, workers, onProblem: printProblem, onProgress: progress.update });
+  if (positionals.length) await engine.add(readSources(positionals, (p) => engine.report(p)));
   const result = await engine.scan();
+  progress.done();
   const report = buildReport(result);
 
   if (!values['no-report']) {
     const out = resolve(values.out!);
     await mkdir(out, { recursive: true });
     await writeFile(join(out, 'report.json'), JSON.stringify(report, null, 2) + '\n');
-    await writeFile(join(out, 'index.html'), htmlReport(report, result.docs));
+    await writeFile(join(out, 'index.html'), htmlReport(report, result));
     if (!values.json) process.stderr.write(`Report: ${join(out, 'index.html')}\n`);
   }
   if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');

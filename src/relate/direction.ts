@@ -121,30 +121,36 @@ export function directionVote(
       evidence.push(`${ca < cb ? a.id : b.id} was crawled first`);
     }
   }
-  for (const [cites, citer, other, otherCites, sign] of [
-    [citesB, b, a, citesA, 1],
-    [citesA, a, b, citesB, -1],
-  ] as const) {
-    if (!cites.length) continue;
-    // The citation that names the other document, else the first one.
-    let match: string | null = null;
-    let c = cites[0];
-    for (const x of cites) {
-      match = namesDoc(x.name, other.meta, other.text, otherCites);
+  const norm = (c: Citation) => normalise(c.name);
+  const shared = citesA.map(norm).filter((n) => citesB.some((c) => norm(c) === n));
+  if (shared.length) {
+    // Both credit the same outlet: two copies of a third document, no evidence between them.
+    evidence.push(`both credit "${citesA.find((c) => norm(c) === shared[0])!.name}"`);
+  } else
+    for (const [cites, citer, other, otherCites, sign] of [
+      [citesB, b, a, citesA, 1],
+      [citesA, a, b, citesB, -1],
+    ] as const) {
+      if (!cites.length) continue;
+      // The citation that names the other document, else the first one.
+      let match: string | null = null;
+      let c = cites[0];
+      for (const x of cites) {
+        match = namesDoc(x.name, other.meta, other.text, otherCites);
+        if (match) {
+          c = x;
+          break;
+        }
+      }
       if (match) {
-        c = x;
-        break;
+        score += 0.45 * sign;
+        credited += sign;
+        evidence.push(`${citer.id} credits "${c.name}" ("${c.phrase}"), which is ${other.id}: ${match}`);
+      } else {
+        score += 0.2 * sign;
+        evidence.push(`${citer.id} credits another outlet: "${c.phrase}"`);
       }
     }
-    if (match) {
-      score += 0.45 * sign;
-      credited += sign;
-      evidence.push(`${citer.id} credits "${c.name}" ("${c.phrase}"), which is ${other.id}: ${match}`);
-    } else {
-      score += 0.2 * sign;
-      evidence.push(`${citer.id} credits another outlet: "${c.phrase}"`);
-    }
-  }
   // Mojibake arrives on the way: the side whose text had to be repaired is likely the copy.
   const ra = a.repairs.length > 0;
   const rb = b.repairs.length > 0;

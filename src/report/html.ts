@@ -2,7 +2,9 @@
 // Document text is never put into markup: it travels as JSON and the page's script inserts it
 // with textContent, so a document containing <script> shows as text.
 
-import type { Doc } from '../types.ts';
+import type { Span } from '../types.ts';
+import type { ScanResult } from '../engine.ts';
+import { codePointIndex } from '../clean/offsets.ts';
 import type { Report } from './json.ts';
 
 /** JSON that is safe inside <script type="application/json">. */
@@ -102,7 +104,7 @@ function showPair(p) {
   view.append(el('div', { className: 'pairhead' },
     el('div', { textContent: d.id + ' reuses ' + pct(p.sourceCoverage) + ' of ' + s.id + '; ' + pct(p.derivedCoverage) + ' of ' + d.id + ' comes from it (' + p.relation + ', ' + p.passages.length + ' passages)' }),
     el('div', { className: 'ev', textContent: 'Direction (' + pct(p.direction.confidence) + ' sure): ' + p.direction.evidence.join('; ') }),
-    el('div', { className: 'legend', textContent: 'Colours pair up passages; wavy underline: changed words; grey: boilerplate. Keys: n / p next / previous passage.' })));
+    el('div', { className: 'legend', textContent: 'Cleaned text (encoding repaired, page furniture greyed). Colours pair up passages; wavy underline: changed words. Keys: n / p next / previous passage.' })));
   const mk = (side) => p.passages.map((x, i) => ({ span: x[side], color: colors[i % colors.length], index: i, title: x.kind + ', similarity ' + pct(x.similarity) }));
   const changes = (side) => p.passages.flatMap(x => (x.edits || []).map(e => e[side]));
   const left = el('div', { className: 'text', id: 'left' }), right = el('div', { className: 'text', id: 'right' });
@@ -152,18 +154,50 @@ if (first) showPair(first);
 /** At most this many pairs go into the page (the JSON report has them all). */
 export const MAX_HTML_PAIRS = 500;
 
-export function htmlReport(report: Report, docs: Map<string, Doc>): string {
-  const pairs = report.pairs.filter((p) => p.relation !== 'related').slice(0, MAX_HTML_PAIRS);
+/**
+ * The page shows each document's clean text (encoding repaired, main text of HTML pages), so its
+ * spans are code points of the clean text; report.json keeps spans into the original files.
+ */
+export function htmlReport(report: Report, result: ScanResult): string {
+  const shown = result.pairs.filter((p) => p.relation !== 'related');
+  const pairs = shown.slice(0, MAX_HTML_PAIRS);
   const needed = new Set(pairs.flatMap((p) => [p.source, p.derived]));
-  const documents = report.documents
-    .filter((d) => needed.has(d.id))
-    .map((d) => ({ id: d.id, title: d.title, text: docs.get(d.id)!.original, boilerplate: d.boilerplate }));
-  const data = { documents, pairs, stories: report.stories };
-  const omitted = report.pairs.filter((p) => p.relation !== 'related').length - pairs.length;
+  const cps = new Map<string, Uint32Array>();
+  const cp = (id: string) => {
+    let c = cps.get(id);
+    if (!c) cps.set(id, (c = codePointIndex(result.docs.get(id)!.text)));
+    return c;
+  };
+  const span = (id: string, s: Span): Span => [cp(id)[s[0]], cp(id)[s[1]]];
+  const titles = new Map(report.documents.map((d) => [d.id, d.title]));
+  const documents = [...needed].map((id) => {
+    const doc = result.docs.get(id)!;
+    return { id, title: titles.get(id) ?? id, text: doc.text, boilerplate: doc.boilerplate.map((b) => span(id, b)) };
+  });
+  const data = {
+    documents,
+    stories: report.stories,
+    pairs: pairs.map((p) => ({
+      source: p.source,
+      derived: p.derived,
+      relation: p.relation,
+      sourceCoverage: p.sourceCoverage,
+      derivedCoverage: p.derivedCoverage,
+      direction: p.direction,
+      passages: p.passages.map((x) => ({
+        source: span(p.source, x.source),
+        derived: span(p.derived, x.derived),
+        kind: x.kind,
+        similarity: x.similarity,
+        edits: x.edits?.map((e) => ({ op: e.op, source: span(p.source, e.source), derived: span(p.derived, e.derived) })),
+      })),
+    })),
+  };
+  const omitted = shown.length - pairs.length;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>reprint report</title><style>${STYLE}</style></head>
-<body><header><h1>reprint</h1><span class="muted">${report.documents.length} documents, ${report.stories.length} stories, ${pairs.length} pairs${omitted > 0 ? ` (${omitted} more in report.json)` : ''}</span></header>
+<body><header><h1>reprint</h1><span class="muted">${report.documents.length} documents, ${report.stories.length} ${report.stories.length === 1 ? 'story' : 'stories'}, ${pairs.length} pairs${omitted > 0 ? ` (${omitted} more in report.json)` : ''}</span></header>
 <main><nav id="nav"></nav><section id="view"></section></main>
 <script type="application/json" id="data">${safeJson(data)}</script>
 <script>${SCRIPT}</script>
