@@ -132,6 +132,8 @@ export interface TraceSource {
   /** Share of this document found in the query. */
   sourceCoverage: number;
   passages: Passage[];
+  /** The stored document (its spans are in `passages[i].source`). */
+  doc?: Doc;
 }
 
 export interface TraceResult {
@@ -152,6 +154,8 @@ export class Engine {
   private tokenCache = new Map<string, Tokens>();
   private docCache = new Map<string, Doc>();
   private pool: WorkerPool | null = null;
+  /** Sources skipped by `add` because their id was already in the store before this run. */
+  alreadyStored = 0;
 
   constructor(options: EngineOptions = {}) {
     this.store = options.store ?? new MemoryStore();
@@ -284,8 +288,13 @@ export class Engine {
     };
     try {
       for await (const source of sources) {
-        if (seen.has(source.id) || (await this.store.has(source.id))) {
+        if (seen.has(source.id)) {
           this.report({ input: source.path, reason: `duplicate document id "${source.id}" (first one kept)` });
+          continue;
+        }
+        if (await this.store.has(source.id)) {
+          // indexed by an earlier run: skipped quietly (this is how an interrupted add resumes)
+          this.alreadyStored++;
           continue;
         }
         seen.add(source.id);
@@ -436,9 +445,11 @@ export class Engine {
       limit: limit * 3,
     });
     const sources: TraceSource[] = [];
-    for (const hit of hits) {
-      if (hit.id === doc.id && source.id !== '') continue;
-      const other = await this.prepared(hit.id);
+    const wanted = hits.filter((h) => !(h.id === doc.id && source.id !== '')).map((h) => h.id);
+    const loaded = await this.preparedMany(wanted);
+    for (const id of wanted) {
+      const hit = { id };
+      const other = loaded.get(id)!;
       const passages = this.alignPair(other, query);
       if (!passages.length) continue;
       sources.push({
@@ -446,6 +457,7 @@ export class Engine {
         queryCoverage: coverage(query.tokens, passages.map((p) => p.derived)),
         sourceCoverage: coverage(other.tokens, passages.map((p) => p.source)),
         passages,
+        doc: other.doc,
       });
     }
     sources.sort((x, y) => y.queryCoverage - x.queryCoverage || y.sourceCoverage - x.sourceCoverage);
@@ -454,7 +466,7 @@ export class Engine {
 
   /** Load a stored document. */
   async doc(id: string): Promise<Doc | undefined> {
-    return this.store.getDoc(id);
+    return this.docCache.get(id) ?? this.store.getDoc(id);
   }
 
   async close(): Promise<void> {
