@@ -46,3 +46,22 @@ test('citing the other document points to it as the source', () => {
   const v = directionVote(src, copy, 0.5, 0.5, citations(src.text), citations(copy.text));
   assert.ok(v.score > 0.3, `score ${v.score}`);
 });
+
+import { relate } from '../src/relate/index.ts';
+import { sharedRuns } from '../src/relate/coverage.ts';
+import { tokenize } from '../src/text/tokens.ts';
+
+test('paraphrase-only passages between documents that share no run of words are not reuse', () => {
+  const a = doc('a', 'Verizon has won the takeover battle for phone firm MCI with a bid worth billions, reports say.');
+  const b = doc('b', 'Shares in phone company MCI rose on talk that Verizon and Qwest may bid for the firm this week.');
+  const c = doc('c', 'Verizon has won the takeover battle for phone firm MCI with a bid worth billions, people say.');
+  const all = [a, b, c].map((d) => ({ doc: d, tokens: tokenize(d.text) }));
+  assert.equal(sharedRuns(all[0].tokens, all[1].tokens), 0);
+  assert.ok(sharedRuns(all[0].tokens, all[2].tokens) >= 10);
+  const para = (n: number) => [{ source: [0, n] as [number, number], derived: [0, n] as [number, number], similarity: 0.5, kind: 'paraphrase' as const }];
+  const r = relate(all, [
+    { a: 'a', b: 'b', passages: para(40) },
+    { a: 'a', b: 'c', passages: para(40) },
+  ]);
+  assert.deepEqual(r.pairs.filter((p) => p.relation !== 'related').map((p) => [p.source, p.derived].sort().join('-')), ['a-c']);
+});

@@ -34,3 +34,28 @@ export function wordCount(tokens: Tokens): number {
   for (let i = 0; i < tokens.length; i++) if (!tokens.boiler[i]) total++;
   return total;
 }
+
+/** Hashes of the word n-grams of `tokens` outside boilerplate (a run of n words hashes alike anywhere). */
+function ngramSet(tokens: Tokens, n: number): Set<number> {
+  const out = new Set<number>();
+  const h = tokens.hashes;
+  outer: for (let i = 0; i + n <= tokens.length; i++) {
+    let x = 0x811c9dc5;
+    for (let j = i; j < i + n; j++) {
+      if (tokens.boiler[j]) continue outer;
+      x = Math.imul(x ^ h[j], 0x01000193);
+      x ^= x >>> 15;
+    }
+    out.add(x >>> 0);
+  }
+  return out;
+}
+
+/** Distinct word n-grams (outside boilerplate) that two documents share: runs of copied words. */
+export function sharedRuns(a: Tokens, b: Tokens, n = 6): number {
+  const [small, large] = a.length < b.length ? [a, b] : [b, a];
+  const set = ngramSet(small, n);
+  let count = 0;
+  for (const x of ngramSet(large, n)) if (set.has(x)) count++;
+  return count;
+}

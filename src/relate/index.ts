@@ -1,7 +1,7 @@
 // From aligned pairs to relations, directions, stories and lineage trees.
 
 import type { Doc, Pair, Passage, Relation, Story, Tokens } from '../types.ts';
-import { coverage, wordCount } from './coverage.ts';
+import { coverage, sharedRuns, wordCount } from './coverage.ts';
 import { citations, directionVote, type Citation } from './direction.ts';
 import { centroid, cosine as cosine_, documentFrequencies, similarPairs, termVector } from './topics.ts';
 
@@ -28,6 +28,11 @@ export interface RelateOptions {
   contains?: number;
   /** tf-idf cosine for "same topic". */
   related?: number;
+  /**
+   * A pair whose passages are all paraphrase must also share this many distinct word 6-grams
+   * (runs of copied words); otherwise it is two articles on one topic, not reuse.
+   */
+  paraphraseRuns?: number;
 }
 
 export interface Relations {
@@ -89,7 +94,7 @@ export function titleOf(d: Doc): string {
 }
 
 export function relate(docs: RelateDoc[], aligned: AlignedPair[], options: RelateOptions = {}): Relations {
-  const o: Required<RelateOptions> = { duplicate: 0.9, contains: 0.8, related: 0.15, ...options };
+  const o: Required<RelateOptions> = { duplicate: 0.9, contains: 0.8, related: 0.15, paraphraseRuns: 10, ...options };
   const index = new Map(docs.map((d, i) => [d.doc.id, i]));
   const cites = new Map<number, Citation[]>();
   const citesOf = (i: number) => {
@@ -105,6 +110,7 @@ export function relate(docs: RelateDoc[], aligned: AlignedPair[], options: Relat
     const a = index.get(p.a);
     const b = index.get(p.b);
     if (a === undefined || b === undefined || a === b) continue;
+    if (p.passages.every((x) => x.kind === 'paraphrase') && sharedRuns(docs[a].tokens, docs[b].tokens) < o.paraphraseRuns) continue;
     const covA = coverage(docs[a].tokens, p.passages.map((x) => x.source));
     const covB = coverage(docs[b].tokens, p.passages.map((x) => x.derived));
     const vote = directionVote(docs[a].doc, docs[b].doc, covA, covB, citesOf(a), citesOf(b));

@@ -21,13 +21,18 @@ function describe(p: ReportPair, report: Report): string {
   return parts.join(', ');
 }
 
-export function summary(report: Report): string {
+/** Stories printed in full; the rest are counted (report.json and index.html have them all). */
+export const MAX_STORIES = 20;
+
+export function summary(report: Report, maxStories = MAX_STORIES): string {
   const lines: string[] = [];
   const byPair = new Map<string, ReportPair>();
   for (const p of report.pairs) byPair.set(`${p.source}\u0000${p.derived}`, p);
   const inStory = new Set<string>();
   report.stories.forEach((s, k) => {
     s.members.forEach((m) => inStory.add(m));
+    if (k === maxStories) lines.push(`... and ${report.stories.length - maxStories} more stories (see the report)`);
+    if (k >= maxStories) return;
     lines.push(`Story ${k + 1}: "${s.title ?? s.root}"  (${s.members.length} documents)`);
     lines.push(`  ${s.root}  source`);
     const children = (id: string) => s.members.filter((m) => s.parents[m] === id);
@@ -43,9 +48,11 @@ export function summary(report: Report): string {
     };
     walk(s.root, '  ');
   });
-  const related = report.stories.flatMap((s, k) => s.related.map((r) => `${r} (same topic as story ${k + 1})`));
-  if (related.length) lines.push(`Related, nothing copied: ${related.join(', ')}`);
-  const alone = report.documents.filter((d) => !inStory.has(d.id)).length - related.length;
+  const relatedAll = report.stories.flatMap((s, k) => s.related.map((r) => `${r} (same topic as story ${k + 1})`));
+  const related = relatedAll.slice(0, 10);
+  if (related.length)
+    lines.push(`Related, nothing copied: ${related.join(', ')}${relatedAll.length > 10 ? `, and ${relatedAll.length - 10} more` : ''}`);
+  const alone = report.documents.filter((d) => !inStory.has(d.id)).length - relatedAll.length;
   const dup = report.pairs.filter((p) => p.relation === 'duplicate').length;
   lines.push(
     `${report.documents.length} documents, ${report.stories.length} ${report.stories.length === 1 ? 'story' : 'stories'}, ` +
