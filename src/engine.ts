@@ -30,7 +30,7 @@ export function cleanOne(source: Source): { doc: Doc | null; problems: InputProb
   const problems: InputProblem[] = [];
   try {
     const doc = cleanSource(source);
-    for (const w of doc.warnings ?? []) problems.push({ input: source.path, reason: w });
+    for (const w of doc.warnings ?? []) problems.push({ input: source.path, reason: w.startsWith(source.path + ': ') ? w.slice(source.path.length + 2) : w, warning: true });
     if (!doc.text.trim()) {
       problems.push({ input: source.path, reason: 'no text left after cleaning' });
       return { doc: null, problems };

@@ -142,4 +142,6 @@ export interface InputProblem {
   /** Where inside it: "line 17", "record 3 (offset 81920)", "byte 4096". */
   where?: string;
   reason: string;
+  /** True when the input was still used (e.g. decoded with a guessed charset): no exit code 1. */
+  warning?: boolean;
 }

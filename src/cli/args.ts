@@ -18,7 +18,12 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: s
 
 /** One line per problem: "reprint: INPUT (WHERE): REASON". */
 export function formatProblem(p: InputProblem): string {
-  return `reprint: skipped ${p.input}${p.where ? ` (${p.where})` : ''}: ${p.reason}`;
+  return `reprint: ${p.warning ? 'warning:' : 'skipped'} ${p.input}${p.where ? ` (${p.where})` : ''}: ${p.reason}`;
+}
+
+/** Exit code for a run that completed: 1 when some input was skipped, else 0. */
+export function exitCode(problems: InputProblem[]): number {
+  return problems.some((p) => !p.warning) ? 1 : 0;
 }
 
 export function printProblem(p: InputProblem): void {

@@ -2,7 +2,7 @@
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parse, printProblem } from './args.ts';
+import { exitCode, parse, printProblem } from './args.ts';
 import { UsageError } from './main.ts';
 import { Engine, readSources, buildReport, htmlReport, summary } from '../index.ts';
 import { openStore, StoreError } from '../store/index.ts';
@@ -65,5 +65,5 @@ export async function run(args: string[]): Promise<number> {
   else process.stdout.write(summary(report) + '\n');
   await engine.close();
   if (result.docs.size === 0) process.stderr.write('reprint scan: no documents could be read\n');
-  return engine.problems.length ? 1 : 0;
+  return exitCode(engine.problems);
 }

@@ -58,6 +58,6 @@ export function summary(report: Report, maxStories = MAX_STORIES): string {
     `${report.documents.length} documents, ${report.stories.length} ${report.stories.length === 1 ? 'story' : 'stories'}, ` +
       `${report.pairs.filter((p) => p.relation !== 'related').length} pairs sharing text (${dup} duplicates), ${alone} documents share nothing.`,
   );
-  if (report.problems.length) lines.push(`${report.problems.length} input problem${report.problems.length === 1 ? '' : 's'} (see above).`);
+XX
   return lines.join('\n');
 }
