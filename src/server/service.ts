@@ -207,14 +207,18 @@ export class Service {
     return this.lock.run(async () => {
       const store = this.engine.store;
       const before = this.engine.problems.length;
-      const fresh: string[] = [];
-      for (const s of sources) if (!(await store.has(s.id))) fresh.push(s.id);
-      if (sources.length) await this.engine.add(sources);
+      const fresh: Source[] = [];
+      const stored: InputProblem[] = [];
+      for (const s of sources) {
+        if (await store.has(s.id)) stored.push({ input: s.path, reason: `duplicate document id "${s.id}": already stored (first one kept)` });
+        else fresh.push(s);
+      }
+      if (fresh.length) await this.engine.add(fresh);
       const added: string[] = [];
-      for (const id of new Set(fresh)) if (await store.has(id)) added.push(id);
+      for (const id of new Set(fresh.map((s) => s.id))) if (await store.has(id)) added.push(id);
       const engineProblems = this.engine.problems.splice(before);
       if (added.length) this.invalidate();
-      return { added, problems: [...problems, ...engineProblems] };
+      return { added, problems: [...problems, ...stored, ...engineProblems] };
     });
   }
 
