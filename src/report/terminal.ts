@@ -58,6 +58,9 @@ export function summary(report: Report, maxStories = MAX_STORIES): string {
     `${report.documents.length} documents, ${report.stories.length} ${report.stories.length === 1 ? 'story' : 'stories'}, ` +
       `${report.pairs.filter((p) => p.relation !== 'related').length} pairs sharing text (${dup} duplicates), ${alone} documents share nothing.`,
   );
-XX
+  const skipped = report.problems.filter((p) => !p.warning).length;
+  const warned = report.problems.length - skipped;
+  if (skipped) lines.push(`${skipped} input${skipped === 1 ? '' : 's'} skipped (see above).`);
+  if (warned) lines.push(`${warned} warning${warned === 1 ? '' : 's'} (see above).`);
   return lines.join('\n');
 }
