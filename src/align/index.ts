@@ -40,6 +40,15 @@ export interface AlignOptions {
   summaryRatio?: number;
   /** A seed is kept only when its cosine is at least this share of the best seed of either of its sentences (0.5). */
   seedRelative?: number;
+  /** Summary detection: a window of 4 sentences with at least this share of its content words in the other text (0.65)... */
+  summaryContainment?: number;
+  /** ...this much above the share of the whole text (0.3)... */
+  summaryLift?: number;
+  /** ...at least this many content words (25)... */
+  summaryMinWords?: number;
+  /** ...and an other side at least this many times longer (2). Loose sentence matches (cosine > looseCosine, 0.15) give its extent. */
+  summaryStretch?: number;
+  looseCosine?: number;
   /** A paraphrase passage needs this share of the shorter side's content words in the other (0.5). */
   minContainment?: number;
 }
@@ -54,6 +63,11 @@ const DEFAULTS: Required<AlignOptions> = {
   minChars: Number(process.env.RP_MIN ?? 150),
   minExactWords: 8,
   summaryRatio: Number(process.env.RP_SRATIO ?? 0.5),
+  summaryContainment: Number(process.env.RP_SC ?? 0.65),
+  summaryLift: Number(process.env.RP_SL ?? 0.3),
+  summaryMinWords: 25,
+  summaryStretch: Number(process.env.RP_SS ?? 2),
+  looseCosine: Number(process.env.RP_LC ?? 0.15),
   minContainment: Number(process.env.RP_CONT ?? 0.5),
   seedRelative: Number(process.env.RP_REL ?? 0.7),
 };
@@ -70,6 +84,8 @@ function ensureTerms(): void {
   const need = termCount();
   if (need <= cap) return;
   cap = Math.max(need, cap * 2, 1024);
+  inA = new Int32Array(cap);
+  inB = new Int32Array(cap);
   df = new Int32Array(cap);
   idf = new Float64Array(cap);
   slot = new Int32Array(cap).fill(-1);
@@ -234,6 +250,113 @@ function containment(a: Int32Array, b: Int32Array): number {
   return common / Math.min(x.length, y.length);
 }
 
+/** A passage covering this share of a summary window explains it: no summary there. */
+const SUMMARY_MAX_COVER = 0.4;
+
+let stamp = 0;
+let inA = new Int32Array(0);
+let inB = new Int32Array(0);
+
+/**
+ * Find the best window of X sentences whose content words occur in Y far more than X's words
+ * do on average; its Y side is the stretch of Y that the window's sentences loosely match.
+ */
+function summaryFrag(
+  X: Prepared,
+  Y: Prepared,
+  inY: Int32Array,
+  yStamp: number,
+  looseX: number[],
+  looseY: number[],
+  yTokens: Tokens,
+  xTokens: Tokens,
+  o: Required<AlignOptions>,
+): { x0: number; x1: number; y0: number; y1: number } | null {
+  const W = 4;
+  if (X.S < W || Y.S < 2) return null;
+  const cnt = new Uint32Array(X.S);
+  const hit = new Uint32Array(X.S);
+  let tc = 0, th = 0;
+  for (let k = 0; k < X.S; k++) {
+    let c = 0, h = 0;
+    for (let t = X.sent[k]; t < X.sent[k + 1]; t++) {
+      const x = X.term[t];
+      if (x < 0) continue;
+      c++;
+      if (inY[x] === yStamp) h++;
+    }
+    cnt[k] = c;
+    hit[k] = h;
+    tc += c;
+    th += h;
+  }
+  if (tc === 0) return null;
+  const overall = th / tc;
+  let best = -1, bestK = -1, c = 0, h = 0;
+  for (let k = 0; k < X.S; k++) {
+    c += cnt[k];
+    h += hit[k];
+    if (k >= W) {
+      c -= cnt[k - W];
+      h -= hit[k - W];
+    }
+    if (k >= W - 1 && c >= o.summaryMinWords && h / c > best) {
+      best = h / c;
+      bestK = k - W + 1;
+    }
+  }
+  if (bestK < 0 || best < o.summaryContainment || best - overall < o.summaryLift) return null;
+  let x0 = bestK, x1 = bestK + W - 1;
+  const good = (k: number) => cnt[k] > 0 && hit[k] / cnt[k] >= o.summaryContainment - 0.1;
+  while (x0 > 0 && x1 - x0 < 12 && good(x0 - 1)) x0--;
+  while (x1 + 1 < X.S && x1 - x0 < 12 && good(x1 + 1)) x1++;
+  while (x0 < x1 && !good(x0)) x0++;
+  while (x1 > x0 && !good(x1)) x1--;
+  let y0 = Infinity, y1 = -1;
+  const seen = new Set<number>();
+  for (let k = 0; k < looseX.length; k++) {
+    const x = looseX[k];
+    if (x < x0 || x > x1) continue;
+    seen.add(x);
+    if (looseY[k] < y0) y0 = looseY[k];
+    if (looseY[k] > y1) y1 = looseY[k];
+  }
+  if (seen.size < 2) return null;
+  const xLen = charLen(X, xTokens, x0, x1);
+  const yLen = charLen(Y, yTokens, y0, y1);
+  if (yLen < o.summaryStretch * xLen) return null;
+  return { x0, x1, y0, y1 };
+}
+
+/** Put a summary passage in place of the passages it overlaps on its summary side. */
+function addSummary(frags: Frag[], s: Frag, side: 'a' | 'b', pa: Prepared, pb: Prepared, at: Tokens, bt: Tokens): Frag[] {
+  const over = frags.filter((f) => (side === 'b' ? overlaps(f.b0, f.b1, s.b0, s.b1) : overlaps(f.a0, f.a1, s.a0, s.a1)));
+  let otherLen = 0;
+  for (const f of over) otherLen += side === 'b' ? charLen(pa, at, f.a0, f.a1) : charLen(pb, bt, f.b0, f.b1);
+  const sLen = side === 'b' ? charLen(pa, at, s.a0, s.a1) : charLen(pb, bt, s.b0, s.b1);
+  if (sLen < 1.5 * otherLen) return frags;
+  // The window must hold some sentence-level evidence already.
+  if (over.length === 0) return frags;
+  {
+    // One passage covering most of the window explains it (a copied, shuffled or translated
+    // stretch). A summary made of sentences taken from all over the other text shows up as
+    // several short passages whose other sides lie far apart.
+    const X = side === 'b' ? pb : pa;
+    const xt = side === 'b' ? bt : at;
+    const x0 = side === 'b' ? s.b0 : s.a0, x1 = side === 'b' ? s.b1 : s.a1;
+    const wlen = charLen(X, xt, x0, x1);
+    for (const f of over) {
+      const f0 = Math.max(x0, side === 'b' ? f.b0 : f.a0), f1 = Math.min(x1, side === 'b' ? f.b1 : f.a1);
+      if (f1 >= f0 && charLen(X, xt, f0, f1) >= SUMMARY_MAX_COVER * wlen) return frags;
+    }
+  }
+  const rest = frags.filter((f) => !over.includes(f));
+  // The summarised side must not collide with other passages either.
+  if (rest.some((f) => (side === 'b' ? overlaps(f.a0, f.a1, s.a0, s.a1) : overlaps(f.b0, f.b1, s.b0, s.b1)))) return frags;
+  rest.push(s);
+  return rest;
+}
+
 /** Describe a fragment as a Passage (tight bounds, kind, similarity, edits). */
 function describe(
   A: AlignInput,
@@ -364,6 +487,8 @@ export function align(source: AlignInput, derived: AlignInput, opts: AlignOption
   const seedA: number[] = [];
   const seedB: number[] = [];
   const seedCos: number[] = [];
+  const looseA: number[] = [];
+  const looseB: number[] = [];
   const bestA = new Float64Array(pa.S);
   const bestB = new Float64Array(pb.S);
   const hit: number[] = [];
@@ -391,6 +516,10 @@ export function align(source: AlignInput, derived: AlignInput, opts: AlignOption
     for (const j of hit) {
       if (normB[j] === 0) continue;
       const cos = dot[j] / (normA[i] * normB[j]);
+      if (cos > o.looseCosine) {
+        looseA.push(i);
+        looseB.push(j);
+      }
       if (cos <= o.seedCosine) continue;
       const dice = (2 * shared[j]) / (lenA + pb.sOff[j + 1] - pb.sOff[j]);
       if (DEBUG && cos > 0.15) console.log('seed', i, j, cos.toFixed(2), dice.toFixed(2));
@@ -437,6 +566,19 @@ export function align(source: AlignInput, derived: AlignInput, opts: AlignOption
       extend(ctx, all.slice(), o.summaryGap, wide);
       frags = resolveOverlaps(wide);
     }
+  }
+
+  // Summary: a short stretch of one side whose words nearly all occur in the other side.
+  if (o.summaryContainment <= 1) {
+    stamp++;
+    for (let k = 0; k < pa.term.length; k++) if (pa.term[k] >= 0) inA[pa.term[k]] = stamp;
+    const stampA = stamp;
+    stamp++;
+    for (let k = 0; k < pb.term.length; k++) if (pb.term[k] >= 0) inB[pb.term[k]] = stamp;
+    const sB = summaryFrag(pb, pa, inA, stampA, looseB, looseA, source.tokens, derived.tokens, o);
+    if (sB) frags = addSummary(frags, { a0: sB.y0, a1: sB.y1, b0: sB.x0, b1: sB.x1, cos: 0 }, 'b', pa, pb, source.tokens, derived.tokens);
+    const sA = summaryFrag(pa, pb, inB, stamp, looseA, looseB, derived.tokens, source.tokens, o);
+    if (sA) frags = addSummary(frags, { a0: sA.x0, a1: sA.x1, b0: sA.y0, b1: sA.y1, cos: 0 }, 'a', pa, pb, source.tokens, derived.tokens);
   }
 
   for (const t of touched) {
