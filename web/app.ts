@@ -371,7 +371,14 @@ function showTrace(out: HTMLElement, text: string, sources: TraceSource[]): void
       el(
         'div',
         {},
-        el('div', { className: 'title' }, el('span', { className: 'mono source-id', textContent: s.id }), ' — ', s.title),
+        el(
+          'div',
+          { className: 'title' },
+          el('span', { className: 'mono source-id', textContent: s.id }),
+          ' — ',
+          s.title,
+          s.queryCoverage >= 0.99 && s.sourceCoverage >= 0.99 ? el('span', { className: 'tag same', textContent: 'same text' }) : null,
+        ),
         el('div', { className: 'muted small', textContent: [s.site, s.date, s.passages.length + ' passage' + (s.passages.length === 1 ? '' : 's'), s.passages.map((p) => p.kind).filter((k, j, a) => a.indexOf(k) === j).join(', ')].filter(Boolean).join(' · ') }),
       ),
       el(
