@@ -91,3 +91,57 @@ export async function* readJsonl(path: string, onProblem: (p: InputProblem) => v
     onProblem({ input: path, where: `after line ${lineNo}`, reason });
   }
 }
+
+/**
+ * The lines of a (possibly gzipped) file as raw bytes, without the "\n" (a "\r" before it is
+ * kept), so that they can be written back byte for byte. A read error or a truncated .gz is
+ * reported after the last whole line.
+ */
+export async function* rawLines(
+  path: string,
+  onProblem: (p: InputProblem) => void,
+): AsyncGenerator<{ raw: Buffer; lineNo: number }> {
+  const file = createReadStream(path);
+  let stream: Readable = file;
+  if (path.toLowerCase().endsWith('.gz')) {
+    const gunzip = createGunzip();
+    file.on('error', (e) => gunzip.destroy(e));
+    stream = file.pipe(gunzip);
+  }
+  let rest: Buffer | null = null;
+  let lineNo = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let buf: Buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
+      let start = 0;
+      for (;;) {
+        const nl = buf.indexOf(10, start);
+        if (nl < 0) break;
+        lineNo++;
+        yield { raw: buf.subarray(start, nl), lineNo };
+        start = nl + 1;
+      }
+      rest = start < buf.length ? Buffer.from(buf.subarray(start)) : null;
+      if (rest && rest.length > MAX_LINE_CHARS * 2) {
+        onProblem({ input: path, where: `line ${lineNo + 1}`, reason: `line is over ${MAX_LINE_CHARS / 1048576} M characters; the rest of the file is skipped` });
+        return;
+      }
+      buf = Buffer.alloc(0);
+    }
+    if (rest && rest.length) {
+      lineNo++;
+      yield { raw: rest, lineNo };
+    }
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const reason =
+      err.code === 'Z_BUF_ERROR' || /unexpected end/i.test(err.message)
+        ? 'gzip data is truncated (file cut short)'
+        : err.code === 'Z_DATA_ERROR'
+          ? `gzip data is damaged (${err.message})`
+          : err.code === 'ENOENT'
+            ? 'no such file'
+            : `cannot read: ${err.message}`;
+    onProblem({ input: path, where: `after line ${lineNo}`, reason });
+  }
+}

@@ -1,0 +1,79 @@
+// reprint dedup IN.jsonl --out KEPT.jsonl : near-duplicate removal (MinHash + LSH).
+
+import { parse, printProblem } from './args.ts';
+import { UsageError } from './main.ts';
+import { dedupe, type KeepRule } from '../fingerprint/dedup.ts';
+
+const HELP = `Usage: reprint dedup IN.jsonl --out KEPT.jsonl [--clusters CLUSTERS.jsonl]
+                    [--threshold J] [--keep first|longest|earliest]
+       reprint dedup FOLDER|FILE... --out KEPT.jsonl [...]
+
+Removes near-duplicate documents: two documents whose sets of word 5-grams have a Jaccard
+similarity of at least J (default 0.8) are duplicates; of each group one is kept.
+
+IN.jsonl (or .jsonl.gz): one document a line, with "text" (or "content", "body"), optional "id"
+and "date". KEPT.jsonl gets the kept input lines byte for byte, in input order.
+Folders and files (.txt .md .html ...): KEPT.jsonl gets one line per kept document,
+{"id", "path", "text"} with the text as read.
+
+  --out FILE        kept documents (required)
+  --clusters FILE   one line per group of near-duplicates: {"members": [id, ...], "kept": id}
+  --threshold J     Jaccard similarity, 0 < J <= 1 (default 0.8)
+  --keep RULE       which document of a group to keep: first (in input order, default),
+                    longest, or earliest ("date" field; undated ones count as latest)`;
+
+export async function run(args: string[]): Promise<number> {
+  const parsed = parse(
+    args,
+    {
+      out: { type: 'string' },
+      clusters: { type: 'string' },
+      threshold: { type: 'string', default: '0.8' },
+      keep: { type: 'string', default: 'first' },
+      quiet: { type: 'boolean', default: false },
+    },
+    HELP,
+  );
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
+  if (!positionals.length) throw new UsageError(`no input given\n\n${HELP}`);
+  if (!values.out) throw new UsageError(`--out KEPT.jsonl is required\n\n${HELP}`);
+  const threshold = Number(values.threshold);
+  if (!(threshold > 0 && threshold <= 1)) throw new UsageError(`--threshold wants a number in (0, 1], not "${values.threshold}"`);
+  const keep = values.keep as KeepRule;
+  if (!['first', 'longest', 'earliest'].includes(keep)) throw new UsageError(`--keep wants first, longest or earliest, not "${values.keep}"`);
+  if (positionals.includes('-')) throw new UsageError('dedup reads its input more than once: give a file, not standard input');
+  let problems = 0;
+  let r;
+  try {
+    r = await dedupe({
+      inputs: positionals,
+      out: values.out,
+      clusters: values.clusters,
+      threshold,
+      keep,
+      onProblem: (p) => {
+        problems++;
+        printProblem(p);
+      },
+    });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT' && err.path) {
+      process.stderr.write(`reprint dedup: ${err.path}: no such file or folder\n`);
+      return 1;
+    }
+    if (err.code === 'ENOSPC') {
+      process.stderr.write(`reprint dedup: cannot write ${values.out}: the disk is full\n`);
+      return 1;
+    }
+    throw e;
+  }
+  if (!values.quiet)
+    process.stderr.write(
+      `Kept ${r.kept.toLocaleString('en-US')} of ${r.documents.toLocaleString('en-US')} documents ` +
+        `(${r.removed.toLocaleString('en-US')} near-duplicates removed in ${r.clusters.toLocaleString('en-US')} groups; ` +
+        `Jaccard >= ${threshold}, ${r.bands} bands x ${r.rows} rows) in ${r.seconds.total.toFixed(1)} s.\n`,
+    );
+  return problems ? 1 : 0;
+}

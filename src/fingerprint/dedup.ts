@@ -1,0 +1,285 @@
+// Near-duplicate removal for data teams: MinHash signatures of word k-grams, LSH banding for
+// candidates, exact Jaccard similarity to confirm them, and greedy clustering around the
+// documents kept. Three streaming passes over the input (sign, confirm, write), so memory holds
+// signatures (numPerm × 4 bytes a document) and the shingles of candidate documents only.
+//
+// Input: a JSONL file (plain or .gz; fields "text" (or "content", "body"), optional "id",
+// "date"), whose kept lines are written back byte for byte; or files and folders of documents
+// (.txt .md .html ...), whose kept documents are written as JSONL lines {"id","path","text"}.
+
+import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { InputProblem } from '../types.ts';
+import { tokenize } from '../text/tokens.ts';
+import { kgramHashes } from './winnow.ts';
+import { minhashOf, jaccard } from './minhash.ts';
+import { lshCandidates, lshParams } from './lsh.ts';
+import { uniqueSorted } from '../store/postings.ts';
+import { rawLines } from '../ingest/jsonl.ts';
+import { inputKind, readSources } from '../ingest/index.ts';
+import { cleanOne } from '../engine.ts';
+
+export type KeepRule = 'first' | 'longest' | 'earliest';
+
+export interface DedupOptions {
+  /** A .jsonl(.gz) file, or files and folders of documents. */
+  inputs: string[];
+  /** Where the kept documents go (JSONL). */
+  out: string;
+  /** One line per group of near-duplicates: { "members": [id...], "kept": id }. */
+  clusters?: string;
+  /** Jaccard similarity of word k-gram sets at or above which two documents are duplicates. */
+  threshold?: number;
+  keep?: KeepRule;
+  /** Words per shingle (default 5). */
+  k?: number;
+  numPerm?: number;
+  onProblem?: (p: InputProblem) => void;
+  onProgress?: (p: { phase: string; done: number }) => void;
+}
+
+export interface DedupResult {
+  documents: number;
+  kept: number;
+  removed: number;
+  /** Groups with two or more members. */
+  clusters: number;
+  /** Pairs proposed by LSH, and confirmed by exact Jaccard. */
+  candidates: number;
+  confirmed: number;
+  chars: number;
+  seconds: { sign: number; total: number };
+  bands: number;
+  rows: number;
+}
+
+interface InDoc {
+  n: number;
+  id: string;
+  text: string;
+  date?: string;
+  /** The input line, for JSONL input. */
+  raw?: Buffer;
+  path?: string;
+  /** The decoded original text, for documents read from files. */
+  original?: string;
+}
+
+/** The word k-gram hashes of a text (a short text with fewer than k words: one shingle). */
+export function shingles(text: string, k = 5): Uint32Array {
+  const tokens = tokenize(text);
+  if (tokens.length >= k) return kgramHashes(tokens, k).hashes;
+  let h = 0x811c9dc5 ^ tokens.length;
+  for (let i = 0; i < tokens.length; i++) h = Math.imul(h ^ tokens.hashes[i], 0x01000193);
+  if (tokens.length === 0) for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return Uint32Array.of(h >>> 0);
+}
+
+/** Exact Jaccard similarity of two sorted, distinct hash arrays. */
+export function sortedJaccard(a: Uint32Array, b: Uint32Array): number {
+  let i = 0;
+  let j = 0;
+  let inter = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      inter++;
+      i++;
+      j++;
+    } else if (a[i] < b[j]) i++;
+    else j++;
+  }
+  const union = a.length + b.length - inter;
+  return union ? inter / union : 1;
+}
+
+async function* documents(inputs: string[], onProblem: (p: InputProblem) => void): AsyncGenerator<InDoc> {
+  let n = 0;
+  const jsonl = inputs.length === 1 && inputKind(inputs[0]) === 'jsonl';
+  if (jsonl) {
+    const path = inputs[0];
+    for await (const { raw, lineNo } of rawLines(path, onProblem)) {
+      const s = raw.toString('utf8');
+      if (s.trim() === '') continue;
+      let o: Record<string, unknown>;
+      try {
+        o = JSON.parse(s);
+      } catch (e) {
+        onProblem({ input: path, where: `line ${lineNo}`, reason: `bad JSON: ${(e as Error).message}` });
+        continue;
+      }
+      if (!o || typeof o !== 'object' || Array.isArray(o)) {
+        onProblem({ input: path, where: `line ${lineNo}`, reason: 'not a JSON object' });
+        continue;
+      }
+      const text = o.text ?? o.content ?? o.body;
+      if (typeof text !== 'string') {
+        onProblem({ input: path, where: `line ${lineNo}`, reason: 'no "text" string field' });
+        continue;
+      }
+      const id = typeof o.id === 'string' || typeof o.id === 'number' ? String(o.id) : `line ${lineNo}`;
+      const date = typeof o.date === 'string' ? o.date : typeof o.published === 'string' ? o.published : undefined;
+      yield { n: n++, id, text, date, raw };
+    }
+    return;
+  }
+  for await (const src of readSources(inputs, onProblem)) {
+    const { doc, problems } = cleanOne(src);
+    for (const p of problems) onProblem(p);
+    if (!doc) continue;
+    yield { n: n++, id: doc.id, text: doc.text, date: doc.meta.published, path: doc.path, original: doc.original };
+  }
+}
+
+function dateValue(s: string | undefined): number {
+  if (!s) return Infinity;
+  const t = Date.parse(s);
+  return Number.isFinite(t) ? t : Infinity;
+}
+
+export async function dedupe(o: DedupOptions): Promise<DedupResult> {
+  const t0 = performance.now();
+  const threshold = o.threshold ?? 0.8;
+  const k = o.k ?? 5;
+  const numPerm = o.numPerm ?? 128;
+  const keep = o.keep ?? 'first';
+  const report = o.onProblem ?? (() => {});
+  const quiet = () => {};
+  for (const p of o.inputs) {
+    if (p === '-') throw new Error('dedup reads its input several times: give a file, not standard input');
+    await stat(p); // a missing input is an error before any work
+  }
+
+  // Small inputs stay in memory between passes; big ones are read again.
+  const CACHE_CHARS = 256e6;
+  let cache: InDoc[] | null = [];
+  const again = (sink: (p: InputProblem) => void): AsyncIterable<InDoc> | InDoc[] => cache ?? documents(o.inputs, sink);
+
+  // Pass 1: signatures.
+  let sigs = new Uint32Array(1024 * numPerm);
+  const ids: string[] = [];
+  const lengths: number[] = [];
+  const dates: number[] = [];
+  let chars = 0;
+  for await (const d of documents(o.inputs, report)) {
+    if ((d.n + 1) * numPerm > sigs.length) {
+      const s2 = new Uint32Array(sigs.length * 2);
+      s2.set(sigs);
+      sigs = s2;
+    }
+    sigs.set(minhashOf(shingles(d.text, k), numPerm), d.n * numPerm);
+    ids.push(d.id);
+    lengths.push(d.text.length);
+    dates.push(dateValue(d.date));
+    chars += d.text.length;
+    if (cache) {
+      if (chars + (d.raw?.length ?? d.original?.length ?? 0) < CACHE_CHARS) cache.push(d);
+      else cache = null;
+    }
+    if (o.onProgress && d.n % 1000 === 999) o.onProgress({ phase: 'sign', done: d.n + 1 });
+  }
+  const tSign = performance.now();
+  const N = ids.length;
+
+  // LSH candidates, filtered by estimated similarity (with slack), then confirmed exactly.
+  const { bands, rows } = lshParams(threshold, numPerm);
+  const cand = lshCandidates(sigs, N, numPerm, bands, rows);
+  const slack = 0.15;
+  const pairA: number[] = [];
+  const pairB: number[] = [];
+  const need = new Uint8Array(N);
+  for (let i = 0; i < cand.length; i++) {
+    const a = Math.floor(cand[i] / N);
+    const b = cand[i] - a * N;
+    const est = jaccard(sigs.subarray(a * numPerm, (a + 1) * numPerm), sigs.subarray(b * numPerm, (b + 1) * numPerm));
+    if (est < threshold - slack) continue;
+    pairA.push(a);
+    pairB.push(b);
+    need[a] = need[b] = 1;
+  }
+  // Pass 2: shingle sets of the documents in candidate pairs.
+  const sets = new Map<number, Uint32Array>();
+  if (pairA.length) {
+    for await (const d of again(quiet)) if (need[d.n]) sets.set(d.n, uniqueSorted(shingles(d.text, k)));
+  }
+  const adj = new Map<number, number[]>();
+  let confirmed = 0;
+  for (let i = 0; i < pairA.length; i++) {
+    const a = pairA[i];
+    const b = pairB[i];
+    const sa = sets.get(a);
+    const sb = sets.get(b);
+    if (!sa || !sb || sortedJaccard(sa, sb) < threshold) continue;
+    confirmed++;
+    for (const [x, y] of [
+      [a, b],
+      [b, a],
+    ]) {
+      let l = adj.get(x);
+      if (!l) adj.set(x, (l = []));
+      l.push(y);
+    }
+  }
+  sets.clear();
+
+  // Greedy clustering in keep-priority order: each unassigned document is kept and takes its
+  // confirmed near-duplicates that are still unassigned, so every removed document is at least
+  // `threshold` similar to the document kept in its place.
+  const order = Array.from({ length: N }, (_, i) => i);
+  if (keep === 'longest') order.sort((a, b) => lengths[b] - lengths[a] || a - b);
+  else if (keep === 'earliest') order.sort((a, b) => dates[a] - dates[b] || a - b);
+  const keptBy = new Int32Array(N).fill(-1);
+  const groups: { kept: number; members: number[] }[] = [];
+  for (const d of order) {
+    if (keptBy[d] >= 0) continue;
+    keptBy[d] = d;
+    const nb = adj.get(d);
+    if (!nb) continue;
+    const members = [d];
+    for (const x of nb.sort((a, b) => a - b))
+      if (keptBy[x] < 0) {
+        keptBy[x] = d;
+        members.push(x);
+      }
+    if (members.length > 1) groups.push({ kept: d, members: members.sort((a, b) => a - b) });
+  }
+
+  // Pass 3: write the kept documents (and the clusters).
+  const out = createWriteStream(o.out);
+  const write = (s: string | Buffer) => (out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
+  let kept = 0;
+  for await (const d of again(quiet)) {
+    if (keptBy[d.n] !== d.n) continue;
+    kept++;
+    if (d.raw) {
+      await write(d.raw);
+      await write('\n');
+    } else {
+      await write(JSON.stringify({ id: d.id, path: d.path, text: d.original ?? d.text }) + '\n');
+    }
+  }
+  await new Promise<void>((resolve, reject) => {
+    out.on('error', reject);
+    out.end(resolve);
+  });
+  if (o.clusters) {
+    const cs = createWriteStream(o.clusters);
+    for (const g of groups) cs.write(JSON.stringify({ members: g.members.map((m) => ids[m]), kept: ids[g.kept] }) + '\n');
+    await new Promise<void>((resolve, reject) => {
+      cs.on('error', reject);
+      cs.end(resolve);
+    });
+  }
+  const t1 = performance.now();
+  return {
+    documents: N,
+    kept,
+    removed: N - kept,
+    clusters: groups.length,
+    candidates: cand.length,
+    confirmed,
+    chars,
+    seconds: { sign: (tSign - t0) / 1000, total: (t1 - t0) / 1000 },
+    bands,
+    rows,
+  };
+}

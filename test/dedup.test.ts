@@ -1,0 +1,135 @@
+// reprint dedup: MinHash + LSH near-duplicate removal.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile, readFile, readdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { cli, DATA } from './helpers/paths.ts';
+import { dedupe, shingles, sortedJaccard } from '../src/fingerprint/dedup.ts';
+import { uniqueSorted } from '../src/store/postings.ts';
+import { lshParams } from '../src/fingerprint/lsh.ts';
+
+const BBC = join(DATA, 'bbc');
+
+async function bbcFiles(): Promise<string[]> {
+  const out: string[] = [];
+  for (const cat of (await readdir(BBC, { withFileTypes: true })).filter((d) => d.isDirectory()))
+    for (const f of await readdir(join(BBC, cat.name))) if (f.endsWith('.txt')) out.push(join(BBC, cat.name, f));
+  return out.sort();
+}
+
+test('BBC: all 98 byte-identical pairs found, nothing merged below the threshold', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'reprint-dedup-'));
+  try {
+    const files = await bbcFiles();
+    assert.equal(files.length, 2225);
+    // byte-identical pairs, computed here independently
+    const byHash = new Map<string, string[]>();
+    const texts = new Map<string, string>();
+    for (const f of files) {
+      const bytes = await readFile(f);
+      const h = createHash('sha256').update(bytes).digest('hex');
+      const id = relative(BBC, f).replace(/\.txt$/, '');
+      byHash.set(h, [...(byHash.get(h) ?? []), id]);
+    }
+    const identical: [string, string][] = [];
+    for (const g of byHash.values()) for (let i = 0; i < g.length; i++) for (let j = i + 1; j < g.length; j++) identical.push([g[i], g[j]]);
+    assert.equal(identical.length, 98);
+
+    const threshold = 0.8;
+    const out = join(dir, 'kept.jsonl');
+    const clusters = join(dir, 'clusters.jsonl');
+    const r = await dedupe({ inputs: [BBC], out, clusters, threshold });
+    const kept = (await readFile(out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(kept.length, r.kept);
+    for (const k of kept) texts.set(k.id, k.text);
+    const groups = (await readFile(clusters, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { members: string[]; kept: string });
+    const groupOf = new Map<string, number>();
+    groups.forEach((g, i) => g.members.forEach((m) => groupOf.set(m, i)));
+    for (const [a, b] of identical) {
+      assert.ok(groupOf.has(a) && groupOf.get(a) === groupOf.get(b), `identical pair ${a} ${b} in one group`);
+    }
+    // every removed document is at least `threshold` similar to the one kept for it (exactly)
+    const textOf = async (id: string) => (await readFile(join(BBC, id + '.txt'), 'utf8'));
+    let checked = 0;
+    for (const g of groups) {
+      assert.ok(g.members.includes(g.kept));
+      assert.ok(texts.has(g.kept), 'the kept document is in KEPT');
+      const sk = uniqueSorted(shingles(await textOf(g.kept)));
+      for (const m of g.members) {
+        if (m === g.kept) continue;
+        assert.ok(!texts.has(m), 'a removed document is not in KEPT');
+        const j = sortedJaccard(sk, uniqueSorted(shingles(await textOf(m))));
+        assert.ok(j >= threshold, `${m} merged into ${g.kept} with Jaccard ${j.toFixed(3)}`);
+        checked++;
+      }
+    }
+    assert.equal(checked, r.removed);
+    assert.equal(r.kept + r.removed, r.documents);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('JSONL: kept lines byte for byte, keep rules, clusters file, bad lines reported', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'reprint-dedup-'));
+  try {
+    const base = 'The council voted on Tuesday to close the old library on Main Street after a long and heated debate about budgets, staff and the future of reading in the town';
+    const lines = [
+      JSON.stringify({ id: 'a', text: base, date: '2020-05-01' }),
+      JSON.stringify({ id: 'u1', text: 'An entirely different story about a football match between two local teams that ended in a draw after extra time and penalties were not needed' }),
+      `{"id":"b",  "text":${JSON.stringify(base + ' today')}, "date":"2019-01-01", "extra":"caf\u00e9 \\u00e9"}\r`,
+      '{not json',
+      JSON.stringify({ id: 'c', text: base }),
+      '',
+      JSON.stringify({ id: 'short1', text: 'Hi' }),
+      JSON.stringify({ id: 'short2', text: 'Hi' }),
+    ];
+    const input = join(dir, 'in.jsonl');
+    await writeFile(input, lines.join('\n') + '\n');
+    const out = join(dir, 'kept.jsonl');
+    const cl = join(dir, 'cl.jsonl');
+    let r = cli(['dedup', input, '--out', out, '--clusters', cl, '--threshold', '0.8']);
+    assert.equal(r.status, 1, 'a bad line makes exit code 1');
+    assert.match(r.stderr, /in\.jsonl \(line 4\): bad JSON/);
+    assert.equal(await readFile(out, 'utf8'), [lines[0], lines[1], lines[6]].join('\n') + '\n');
+    const groups = (await readFile(cl, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(groups, [
+      { members: ['a', 'b', 'c'], kept: 'a' },
+      { members: ['short1', 'short2'], kept: 'short1' },
+    ]);
+    r = cli(['dedup', input, '--out', out, '--keep', 'earliest']);
+    assert.equal(r.status, 1);
+    const keptE = await readFile(out, 'utf8');
+    assert.ok(keptE.includes(lines[2] + '\n'), 'the CRLF line is written back unchanged');
+    assert.ok(!keptE.includes('"id":"a"'));
+    r = cli(['dedup', input, '--out', out, '--keep', 'longest']);
+    assert.ok((await readFile(out, 'utf8')).includes('"id":"b"'));
+    // gzipped input, the same result
+    await writeFile(join(dir, 'in.jsonl.gz'), gzipSync(lines.filter((l) => l !== '{not json').join('\n')));
+    r = cli(['dedup', join(dir, 'in.jsonl.gz'), '--out', out]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal((await readFile(out, 'utf8')).split('\n').filter(Boolean).length, 3);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('dedup usage errors', () => {
+  assert.equal(cli(['dedup', 'x.jsonl']).status, 2);
+  assert.equal(cli(['dedup', 'x.jsonl', '--out', 'y', '--threshold', '2']).status, 2);
+  assert.equal(cli(['dedup', 'x.jsonl', '--out', 'y', '--keep', 'best']).status, 2);
+  const r = cli(['dedup', join(tmpdir(), 'nope-reprint.jsonl'), '--out', join(tmpdir(), 'nope-out.jsonl')]);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /no such file/);
+});
+
+test('LSH parameters favour the threshold', () => {
+  const { bands, rows } = lshParams(0.8, 128);
+  assert.ok(bands * rows <= 128);
+  // the S-curve crosses 1/2 near the threshold
+  const p = (s: number) => 1 - (1 - s ** rows) ** bands;
+  assert.ok(p(0.9) > 0.9 && p(0.5) < 0.1, `${bands}x${rows}`);
+});

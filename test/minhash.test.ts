@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { minhashOf, jaccard, exactJaccard } from '../src/fingerprint/minhash.ts';
+
+function rng(seed: number) {
+  return () => {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return seed >>> 0;
+  };
+}
+
+test('one-permutation MinHash estimates Jaccard within a few points', () => {
+  const next = rng(42);
+  for (const [shared, own] of [
+    [900, 100],
+    [500, 500],
+    [200, 800],
+  ]) {
+    const common = Array.from({ length: shared }, next);
+    const a = Uint32Array.from([...common, ...Array.from({ length: own }, next)]);
+    const b = Uint32Array.from([...common, ...Array.from({ length: own }, next)]);
+    const exact = exactJaccard(a, b);
+    const est = jaccard(minhashOf(a, 256), minhashOf(b, 256));
+    assert.ok(Math.abs(est - exact) < 0.1, `exact ${exact.toFixed(3)} est ${est.toFixed(3)}`);
+  }
+});
+
+test('densification: short sets fill every slot; equal sets give equal signatures', () => {
+  const s = Uint32Array.from([1, 2, 3]);
+  const sig = minhashOf(s, 128);
+  assert.ok(sig.every((v) => v !== 0xffffffff));
+  assert.deepEqual(minhashOf(Uint32Array.from([3, 2, 1, 1]), 128), sig);
+  assert.equal(jaccard(sig, minhashOf(Uint32Array.from([7, 8, 9]), 128)) < 0.2, true);
+  assert.ok(minhashOf(new Uint32Array(0), 16).every((v) => v === 0xffffffff));
+});
+
+test('exact Jaccard', () => {
+  assert.equal(exactJaccard(Uint32Array.from([1, 2, 3]), Uint32Array.from([2, 3, 4])), 0.5);
+  assert.equal(exactJaccard(new Uint32Array(0), new Uint32Array(0)), 0);
+});
