@@ -10,8 +10,7 @@
 import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { InputProblem } from '../types.ts';
-import { tokenize } from '../text/tokens.ts';
-import { kgramHashes } from './winnow.ts';
+import { kgramHashesOfText, wordHashes } from './shingles.ts';
 import { minhashOf, jaccard } from './minhash.ts';
 import { lshCandidates, lshParams } from './lsh.ts';
 import { uniqueSorted } from '../store/postings.ts';
@@ -67,11 +66,11 @@ interface InDoc {
 
 /** The word k-gram hashes of a text (a short text with fewer than k words: one shingle). */
 export function shingles(text: string, k = 5): Uint32Array {
-  const tokens = tokenize(text);
-  if (tokens.length >= k) return kgramHashes(tokens, k).hashes;
-  let h = 0x811c9dc5 ^ tokens.length;
-  for (let i = 0; i < tokens.length; i++) h = Math.imul(h ^ tokens.hashes[i], 0x01000193);
-  if (tokens.length === 0) for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  const words = wordHashes(text);
+  if (words.length >= k) return kgramHashesOfText(text, k);
+  let h = 0x811c9dc5 ^ words.length;
+  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193);
+  if (words.length === 0) for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return Uint32Array.of(h >>> 0);
 }
 

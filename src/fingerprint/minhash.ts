@@ -28,12 +28,30 @@ export function minhashOf(shingles: Uint32Array, numPerm = 128): Uint32Array {
   const k = numPerm;
   const sig = new Uint32Array(k).fill(EMPTY);
   const n = shingles.length;
-  for (let i = 0; i < n; i++) {
-    const h = fmix(shingles[i], 0x3c6ef372);
-    // bin from the high bits (multiply-shift), value from an independent mix
-    const bin = Math.floor((h / 4294967296) * k);
-    const v = fmix(shingles[i], 0x5bd1e995);
-    if (v < sig[bin]) sig[bin] = v;
+  const bits = Math.log2(k);
+  if (Number.isInteger(bits) && bits >= 1 && bits <= 16) {
+    // k a power of two: one hash per shingle; its high bits pick the bin, the rest is the value
+    const shift = 32 - bits;
+    const mask = (2 ** shift - 1) >>> 0;
+    for (let i = 0; i < n; i++) {
+      let h = shingles[i] ^ 0x3c6ef372;
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h = Math.imul(h, 0xc2b2ae35);
+      h ^= h >>> 16;
+      const bin = h >>> shift;
+      const v = (h & mask) >>> 0;
+      if (v < sig[bin]) sig[bin] = v;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const h = fmix(shingles[i], 0x3c6ef372);
+      // bin from the high bits (multiply-shift), value from an independent mix
+      const bin = Math.floor((h / 4294967296) * k);
+      const v = fmix(shingles[i], 0x5bd1e995);
+      if (v < sig[bin]) sig[bin] = v;
+    }
   }
   if (n === 0) return sig;
   // Optimal densification: empty bin j takes the value of the first non-empty bin on its probe

@@ -1,0 +1,94 @@
+// MinHash signing speed on the BBC articles (word 5-grams, 128 permutations), next to the
+// Python library datasketch measured in the same run when it is available
+// (/work/.bench-peers/datasketch or DATASKETCH_PATH, with python3 and numpy).
+//
+//   npx tsx bench/minhash.ts
+
+import { readdir, readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { kgramHashesOfText } from '../src/fingerprint/shingles.ts';
+import { minhashOf } from '../src/fingerprint/minhash.ts';
+
+const BBC = fileURLToPath(new URL('../../shared/data/bbc/', import.meta.url));
+const PEER = process.env.DATASKETCH_PATH ?? '/work/.bench-peers/datasketch';
+const REFERENCE_MBS = 1.65; // datasketch on this machine, from the issue
+
+const files: string[] = [];
+for (const cat of (await readdir(BBC, { withFileTypes: true })).filter((d) => d.isDirectory()))
+  for (const f of (await readdir(join(BBC, cat.name))).sort()) if (f.endsWith('.txt')) files.push(join(BBC, cat.name, f));
+const texts = await Promise.all(files.map((f) => readFile(f, 'latin1')));
+const bytes = texts.reduce((s, t) => s + Buffer.byteLength(t, 'latin1'), 0);
+const mb = bytes / 1e6;
+
+function signAll(): number {
+  let check = 0;
+  for (const t of texts) {
+    const sig = minhashOf(kgramHashesOfText(t, 5), 128);
+    check ^= sig[0];
+  }
+  return check;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+signAll(); // warm up
+const runs: number[] = [];
+for (let i = 0; i < 11; i++) {
+  const t0 = performance.now();
+  signAll();
+  runs.push((performance.now() - t0) / 1000);
+}
+const ours = median(runs);
+
+let peer: number | null = null;
+let peerNote = 'not available';
+if (existsSync(join(PEER, 'datasketch'))) {
+  const dir = await mkdtemp(join(tmpdir(), 'reprint-bench-'));
+  const script = join(dir, 'ds.py');
+  await writeFile(
+    script,
+    `import sys, os, time
+from datasketch import MinHash
+root = sys.argv[1]
+texts = []
+for cat in sorted(os.listdir(root)):
+    p = os.path.join(root, cat)
+    if not os.path.isdir(p): continue
+    for f in sorted(os.listdir(p)):
+        if f.endswith('.txt'):
+            texts.append(open(os.path.join(p, f), encoding='latin-1').read())
+def run():
+    for t in texts:
+        w = t.lower().split()
+        m = MinHash(num_perm=128)
+        m.update_batch([' '.join(w[i:i+5]).encode('utf8') for i in range(max(0, len(w) - 4))])
+best = []
+for _ in range(3):
+    t0 = time.perf_counter(); run(); best.append(time.perf_counter() - t0)
+best.sort()
+print(best[1])
+`,
+  );
+  const r = spawnSync('python3', [script, BBC], { env: { ...process.env, PYTHONPATH: PEER }, encoding: 'utf8' });
+  await rm(dir, { recursive: true, force: true });
+  if (r.status === 0) {
+    peer = Number(r.stdout.trim());
+    peerNote = 'measured now (median of 3, update_batch)';
+  } else peerNote = `failed: ${(r.stderr || '').trim().split('\n').pop()}`;
+}
+
+const rows: [string, string, string, string][] = [];
+rows.push(['reprint kgramHashesOfText + minhashOf (OPH)', ours.toFixed(3), (mb / ours).toFixed(1), '']);
+if (peer !== null) rows.push(['datasketch MinHash (Python)', peer.toFixed(3), (mb / peer).toFixed(2), peerNote]);
+else rows.push(['datasketch MinHash (Python)', '-', REFERENCE_MBS.toFixed(2), `${peerNote}; reference figure from the issue`]);
+const peerMbs = peer !== null ? mb / peer : REFERENCE_MBS;
+console.log(`MinHash signing: BBC, ${texts.length} articles, ${mb.toFixed(2)} MB, word 5-grams, 128 permutations (median of ${runs.length} runs)\n`);
+console.log('| signer | seconds | MB/s | note |');
+console.log('|---|---:|---:|---|');
+for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+console.log(`\nreprint fastest run: ${(mb / Math.min(...runs)).toFixed(1)} MB/s; machine load average: ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
+console.log(`speed-up over datasketch: ${((mb / ours) / peerMbs).toFixed(0)}x (floor: 50x)`);
+console.log(`peak memory (maxRSS): ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
