@@ -50,6 +50,7 @@ function isRare(c: number): boolean {
     (c >= 0x0180 && c <= 0x01cc) || // Latin Extended-B (rare part; Vietnamese ơ ư are 01A0-01B0)
     (c >= 0x01f6 && c <= 0x024f) ||
     (c >= 0x0250 && c <= 0x02af) || // IPA
+    (c >= 0x02b0 && c <= 0x02ff) || // spacing modifier letters
     (c >= 0x0370 && c <= 0x0385) ||
     (c >= 0x03cf && c <= 0x03ff) || // Greek archaic / Coptic
     (c >= 0x0460 && c <= 0x048f) || // archaic Cyrillic
@@ -57,9 +58,10 @@ function isRare(c: number): boolean {
     (c >= 0x0700 && c <= 0x08ff) || // Syriac, Thaana, NKo, ...
     (c >= 0x1680 && c <= 0x1cff) ||
     (c >= 0x2c00 && c <= 0x2dff) ||
+    (c >= 0x1d00 && c <= 0x1dbf) || // phonetic extensions
+    c === 0x017f ||
     (c >= 0xa640 && c <= 0xabff) ||
-    c === 0x00a4 || c === 0x00a6 || c === 0x00a8 || c === 0x00af || c === 0x00b4 || c === 0x00b8 ||
-    c === 0x00ac
+    false
   );
 }
 
@@ -74,7 +76,8 @@ function compute(c: number): number {
   else if (/[\p{Lu}\p{Lt}]/u.test(ch)) cat = C_UPPER;
   else if (/\p{L}/u.test(ch)) cat = C_LETTER;
   else if (/\p{M}/u.test(ch)) cat = C_MARK;
-  else if (/\p{N}/u.test(ch)) cat = C_DIGIT;
+  else if (/\p{Nd}/u.test(ch)) cat = C_DIGIT;
+  else if (/\p{N}/u.test(ch)) cat = C_SYMBOL; // superscripts, fractions
   else if (/\p{P}/u.test(ch)) cat = C_PUNCT;
   else if (/\p{S}/u.test(ch)) cat = C_SYMBOL;
   else if (/\p{Z}/u.test(ch)) cat = C_SPACE;
@@ -89,7 +92,7 @@ function compute(c: number): number {
         break;
       }
     }
-    if (cat === C_MARK && script === S_OTHER) script = S_COMMON; // inherited marks
+    if (cat === C_MARK && /[\p{Script=Inherited}\p{Script=Common}]/u.test(ch)) script = S_COMMON; // combining diacritics
   }
   return cat | (script << 4) | (isRare(c) ? 256 : 0);
 }

@@ -14,7 +14,7 @@ export { decodeBytes } from './decode.ts';
 
 type Format = 'text' | 'markdown' | 'html';
 
-let identity = new Uint32Array(0);
+let identity: Uint32Array = new Uint32Array(0);
 /** The identity map of a text of `length` chars (copied from a cached identity buffer). */
 function fastIdentity(length: number): Uint32Array {
   if (identity.length < length + 1) {

@@ -13,13 +13,23 @@ import {
   charClass,
   C_BAD,
   C_CONTROL,
+  C_DIGIT,
+  C_FORMAT,
   C_LETTER,
   C_LOWER,
+  C_MARK,
   C_PUNCT,
+  C_SPACE,
   C_SYMBOL,
   C_UPPER,
+  S_CJK,
   S_COMMON,
+  S_HANGUL,
+  S_LATIN,
 } from './charclass.ts';
+
+const ASCII_P = new Int16Array(128);
+for (let c = 0; c < 128; c++) ASCII_P[c] = charClass(c);
 
 /** Code pages tried, in order of preference when several give the same repair. */
 export const CODE_PAGES = [
@@ -66,6 +76,10 @@ interface Tables {
   w1252: Uint16Array;
   /** Code pages where byte 0x9D is undefined (the last byte of "”" gets lost there). */
   lost9d: boolean[];
+  /** Mac Roman char for each byte 0x80..0x9F. */
+  macC1: Uint16Array;
+  /** Code pages whose bytes 0x80..0x9F are punctuation and rare letters (Windows, KOI8). */
+  c1Evidence: boolean[];
 }
 
 let tables: Tables | null = null;
@@ -114,7 +128,10 @@ function build(): Tables {
       else if (b <= 0xbf) cont[c] |= bit;
     }
   });
-  return { enc, lead, cont, w1252, lost9d };
+  const mac = highBytes('macintosh');
+  const macC1 = new Uint16Array(32);
+  for (let i = 0; i < 32; i++) macC1[i] = mac.charCodeAt(i);
+  return { enc, lead, cont, w1252, lost9d, macC1, c1Evidence: CODE_PAGES.map((n) => /^(windows|koi8)/.test(n)) };
 }
 
 function getTables(): Tables {
@@ -129,73 +146,87 @@ function isLetterCat(cat: number): boolean {
 function isApostropheOrDash(c: number): boolean {
   return (
     c === 0x2019 || c === 0x2018 || c === 0x02bc || c === 0x2010 || c === 0x2011 || c === 0x2013 ||
-    c === 0x2014 || c === 0x00b7 || c === 0x2026 || c === 0x201d || c === 0x201c
+    c === 0x2014 || c === 0x00b7 || c === 0x2026
   );
 }
 
+/** "mayor’s", "don’t", "we’ll", "l’épisode", "qu’il": an apostrophe, not a broken letter. */
+function contraction(s: string, i: number): boolean {
+  const after = s.slice(i + 1, i + 4).toLowerCase();
+  if (/^(?:s|t|d|m|ll|re|ve)(?![\p{L}])/u.test(after)) return true;
+  const before = s.slice(Math.max(0, i - 3), i).toLowerCase();
+  return /(?:^|[^\p{L}])(?:[ldjmnstc]|qu)$/u.test(before);
+}
+
+function isBox(c: number): boolean {
+  return c >= 0x2500 && c <= 0x259f;
+}
+
 /**
- * How improbable a short string looks: controls, unassigned characters, script changes inside a
- * word, case flips after non-ASCII letters, symbols glued to letters, rare characters.
+ * How improbable a short string (a word) looks: controls and unassigned characters, script
+ * changes between adjacent letters, a letter of a non-Latin script standing alone next to
+ * digits or symbols, case flips involving non-ASCII letters, symbols glued inside words, rare
+ * characters (IPA, archaic letters).
  */
 export function badness(s: string): number {
   let bad = 0;
-  let prevC = -1;
-  let prevP = 0;
   const n = s.length;
+  let pc = -1; // previous char
+  let pp = 0; // its class
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    const p = c < 0x80 ? asciiClass(c) : charClass(c);
+    const p = c < 0x80 ? ASCII_P[c] : charClass(c);
     const cat = p & 15;
+    const nc = i + 1 < n ? s.charCodeAt(i + 1) : -1;
+    const np = nc < 0 ? 0 : nc < 0x80 ? ASCII_P[nc] : charClass(nc);
+    const ncat = np & 15;
+    const pcat = pc < 0 ? 0 : pp & 15;
     if (c >= 0x80) {
       if (cat === C_CONTROL || cat === C_BAD) bad += 4;
       if (p & 256) bad += 1;
+      if (cat === C_FORMAT && (pcat === C_UPPER || pcat === C_LOWER)) bad += 1;
     }
-    if (prevC >= 0) {
-      const pcat = prevP & 15;
-      const isL = isLetterCat(cat);
-      const pL = isLetterCat(pcat);
-      if (isL && pL) {
-        const sc = (p >> 4) & 15;
-        const ps = (prevP >> 4) & 15;
+    const isL = isLetterCat(cat) || (cat === C_MARK && ((p >> 4) & 15) !== S_COMMON);
+    const pL = pc >= 0 && (isLetterCat(pcat) || (pcat === C_MARK && ((pp >> 4) & 15) !== S_COMMON));
+    const nL = nc >= 0 && (isLetterCat(ncat) || (ncat === C_MARK && ((np >> 4) & 15) !== S_COMMON));
+    if (isL) {
+      const sc = (p >> 4) & 15;
+      if (pL) {
+        const ps = (pp >> 4) & 15;
         if (sc !== ps && sc !== S_COMMON && ps !== S_COMMON) bad += 2;
-        else if (pcat === C_LOWER && cat === C_UPPER && (c >= 0x80 || prevC >= 0x80)) bad += 1;
+        else if (pcat === C_LOWER && cat === C_UPPER && (c >= 0x80 || pc >= 0x80)) {
+          bad += 1;
+        }
+        // UPPER lower UPPER with a non-ASCII lowercase letter in the middle
+        if (pcat === C_UPPER && cat === C_LOWER && c >= 0x80 && ncat === C_UPPER) bad += 1;
       }
-      if (cat === C_SYMBOL && c >= 0x80 && pL && c < 0xd800) bad += 1;
-      if (pcat === C_SYMBOL && prevC >= 0x80 && isL && prevC < 0xd800) bad += 1;
-      if (
-        cat === C_PUNCT &&
-        c >= 0x80 &&
-        pL &&
-        prevC >= 0x80 &&
-        !isApostropheOrDash(c) &&
-        i + 1 < n
-      ) {
-        const nc = s.charCodeAt(i + 1);
-        const np = nc < 0x80 ? asciiClass(nc) : charClass(nc);
-        if (isLetterCat(np & 15) || ((np & 15) === C_SYMBOL && nc >= 0x80)) bad += 1;
+      // A letter of a non-Latin alphabet alone between digits, symbols or other scripts.
+      if (c >= 0x80 && sc !== S_LATIN && sc !== S_COMMON && sc !== S_CJK && sc !== S_HANGUL) {
+        const sameP = pL && ((pp >> 4) & 15) === sc;
+        const sameN = nL && ((np >> 4) & 15) === sc;
+        const otherP = pc >= 0 && !sameP && (pcat === C_DIGIT || pL || (pcat === C_PUNCT && pc >= 0x80));
+        const otherN = nc >= 0 && !sameN && (ncat === C_DIGIT || nL || (ncat === C_PUNCT && nc >= 0x80));
+        if (!sameP && !sameN && (otherP || otherN)) bad += 2;
       }
-      if (
-        (cat === C_SYMBOL || cat === C_PUNCT) &&
-        (pcat === C_SYMBOL || pcat === C_PUNCT) &&
-        c >= 0x80 &&
-        prevC >= 0x80 &&
-        (cat === C_SYMBOL || pcat === C_SYMBOL) &&
-        c < 0xd800 &&
-        prevC < 0xd800
-      )
-        bad += 1;
-    }
-    prevC = c;
-    prevP = p;
+    } else if (c >= 0x80 && c < 0xd800 && (cat === C_SYMBOL || cat === C_PUNCT) && !isApostropheOrDash(c)) {
+      // A symbol or punctuation mark glued inside a word.
+      const box = isBox(c);
+      const pSym = pc >= 0x80 && (pcat === C_SYMBOL || pcat === C_PUNCT) && !isApostropheOrDash(pc);
+      const nSym = nc >= 0x80 && (ncat === C_SYMBOL || ncat === C_PUNCT) && !isApostropheOrDash(nc);
+      if (cat === C_SYMBOL) {
+        if (box) {
+          if (pL && nL) bad += 1;
+        } else if ((pL && (nL || ncat === C_DIGIT || nSym)) || (nL && pSym && !isBox(pc))) bad += 1;
+        if (pL && nL && !box) bad += 1;
+      } else if (pL && nL) bad += 1;
+    } else if (c === 0x2019 && pL && nL && !contraction(s, i)) bad += 1;
+    pc = c;
+    pp = p;
   }
   return bad;
 }
 
-const ASCII_P = new Int16Array(128);
-for (let c = 0; c < 128; c++) ASCII_P[c] = charClass(c);
-function asciiClass(c: number): number {
-  return ASCII_P[c];
-}
+
 
 interface Piece {
   start: number;
@@ -204,58 +235,174 @@ interface Piece {
 }
 
 /** Decode text[s, e) as UTF-8 bytes under code page k; pieces of valid multi-byte sequences. */
-function decodeWord(text: string, s: number, e: number, k: number, t: Tables): Piece[] {
+function isLowerAscii(c: number): boolean {
+  return c >= 97 && c <= 122;
+}
+
+/**
+ * Decode text[s, e) as UTF-8 bytes under code page k: the pieces that form valid multi-byte
+ * sequences, and the evidence (beyond `badness`) that they are mojibake.
+ */
+function decodeWord(
+  text: string,
+  s: number,
+  e: number,
+  k: number,
+  t: Tables,
+  firstPass: boolean,
+): { pieces: Piece[]; evidence: number } {
   const enc = t.enc[k];
   const pieces: Piece[] = [];
+  let evidence = 0;
+  let qOnly = 0; // pieces made of a lead and "?" only
+  let qAll = 0;
+  let strong = 0; // pieces not flagged as plausible as they stand
   let j = s;
   while (j < e) {
-    const b = enc[text.charCodeAt(j)];
+    const lc = text.charCodeAt(j);
+    const b = enc[lc];
     if (b >= 0xc2 && b <= 0xf4) {
       const n = b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
       let cp = b & (n === 2 ? 0x1f : n === 3 ? 0x0f : 0x07);
       let ok = true;
       let lossy = false;
-      let len = n;
+      let eatSpace = false;
+      let qmark = false;
+      let possessive = false; // "Ã’s", "Â AJIKKO": a plausible reading as it stands
+      let realCont = 0;
+      let boxSeen = lc >= 0x2500 && lc <= 0x259f;
+      let ev = 0;
       for (let q = 1; q < n; q++) {
         const pos = j + q;
-        const c2 = pos < text.length ? text.charCodeAt(pos) : -1;
-        if (c2 === 0xfffd && pos < e) {
+        const c2 = pos < e ? text.charCodeAt(pos) : -1;
+        if (c2 === 0xfffd && q === n - 1 && firstPass && t.c1Evidence[k]) {
+          // the last byte was lost and replaced by U+FFFD
           lossy = true;
           continue;
         }
-        let b2: number;
-        if (c2 === 0x20 && pos === e && n === 2 && q === 1 && enc[0xa0] === 0xa0) b2 = 0xa0;
-        else if (pos >= e || c2 < 0x80) {
-          ok = false;
-          break;
-        } else b2 = enc[c2];
+        if (c2 === 0x3f && firstPass && t.c1Evidence[k]) {
+          // ... or by "?"
+          lossy = true;
+          qmark = true;
+          continue;
+        }
+        if (c2 === 0x2019 && text.charCodeAt(pos + 1) === 0x73 && !followsWordChar(text.charCodeAt(pos + 2))) possessive = true;
+        if (c2 === 0xa0 && text.charCodeAt(pos + 1) >= 65 && text.charCodeAt(pos + 1) <= 90) possessive = true;
+        realCont++;
+        if (c2 >= 0x2500 && c2 <= 0x259f) boxSeen = true;
+        let b2 = c2 >= 0x80 ? enc[c2] : 0;
+        if (c2 < 0 && pos === e && q === n - 1 && text.charCodeAt(e) === 0x20 && A0_AS_SPACE[k] && spaceLeads(text, j, e)) {
+          // 0xA0 turned into a space (ftfy's restore_byte_a0)
+          b2 = 0xa0;
+          eatSpace = true;
+        }
         if (b2 < 0x80 || b2 > 0xbf) {
           ok = false;
           break;
         }
-        if (q === 1) {
-          if ((b === 0xe0 && b2 < 0xa0) || (b === 0xed && b2 > 0x9f) || (b === 0xf0 && b2 < 0x90) || (b === 0xf4 && b2 > 0x8f)) {
-            ok = false;
-            break;
-          }
+        if (q === 1 && ((b === 0xe0 && b2 < 0xa0) || (b === 0xf0 && b2 < 0x90) || (b === 0xf4 && b2 > 0x8f))) {
+          ok = false;
+          break;
         }
+        if (b2 <= 0x9f && t.c1Evidence[k] && pos + 1 < e && followsWordChar(text.charCodeAt(pos + 1))) ev++;
         cp = (cp << 6) | (b2 & 0x3f);
       }
+      if (ok && cp >= 0xd800 && cp <= 0xdbff) {
+        // CESU-8: a surrogate pair encoded as two 3-byte sequences.
+        const lo = j + 3 < e ? decodeSurrogate(text, j + 3, e, enc) : -1;
+        if (lo >= 0xdc00 && lo <= 0xdfff) {
+          pieces.push({ start: j, end: j + 6, text: String.fromCharCode(cp, lo) });
+          evidence += 2;
+          j += 6;
+          continue;
+        }
+        ok = false;
+      } else if (ok && cp >= 0xdc00 && cp <= 0xdfff) ok = false;
       if (!ok && b === 0xe2 && j + 2 === e && enc[text.charCodeAt(j + 1)] === 0x80 && t.lost9d[k]) {
         // "”" whose last byte (0x9D, undefined in this code page) was dropped.
         pieces.push({ start: j, end: j + 2, text: '\u201d' });
+        evidence += 1;
         j += 2;
         continue;
       }
+      if (eatSpace && ok && lc === 0xc3) {
+        ok = false; // "Ã " is handled below: "à" usually keeps its space
+        eatSpace = false;
+      }
+      if (!ok && b === 0xc3 && t.c1Evidence[k] && j + 1 === e && text.charCodeAt(e) === 0x20) {
+        // "Ã " : "à" whose 0xA0 byte became a space or was lost (ftfy's restore_byte_a0).
+        const prev = j > 0 ? text.charCodeAt(j - 1) : 0x20;
+        const after = text.slice(e + 1, e + 7);
+        const nextLower = isLowerAscii(after.charCodeAt(0)) || (after.charCodeAt(0) === 0x20 && isLowerAscii(after.charCodeAt(1)));
+        const prevLetter = (charClass(prev) & 15) === C_LOWER;
+        if (nextLower && (prevLetter || prev === 0x20 || prev === 0x27 || prev === 0x2019 || prev === 0x0a)) {
+          // Windows-1252 text: a French/Portuguese "à" word keeps its space; in other code pages
+          // (Vietnamese "hĂ i") a letter before means the space was inside the word.
+          const eat = A0_AS_SPACE[k]
+            ? /^(?:s |quel[ae]|quilo)/.test(after) || after.charCodeAt(0) === 0x20
+            : prevLetter || after.charCodeAt(0) === 0x20;
+          pieces.push({ start: j, end: eat ? e + 1 : e, text: '\u00e0' });
+          evidence += 2;
+          j = e;
+          continue;
+        }
+      }
       if (ok) {
-        pieces.push({ start: j, end: j + len, text: lossy ? '\ufffd' : String.fromCodePoint(cp) });
-        j += len;
+        if ((lc === 0xc3 || lc === 0xc2) && b === lc) ev++; // "Ã©", "Â£": the classic Windows-1252 leads
+        if (boxSeen && (cp < 0x100 || /\p{L}/u.test(String.fromCodePoint(cp)))) ev++; // CP437/850: "╨┐" -> "п"
+        if (lossy) ev++;
+        if (eatSpace) ev++;
+        if (cp === 0xfffd) ev += 2; // "ï¿½"
+        if (possessive) ev = 0;
+        else strong++;
+        if (qmark) {
+          if (realCont === 0) qOnly++;
+          qAll++;
+          ev++;
+        }
+        evidence += ev;
+        const end = eatSpace ? j + n : j + n;
+        pieces.push({ start: j, end, text: lossy ? '\ufffd' : String.fromCodePoint(cp) });
+        j = end;
         continue;
       }
     }
     j++;
   }
-  return pieces;
+  // A lone "Ã?" is more likely a word ending in "Ã" before a question mark.
+  if (qOnly === 1 && qAll === 1) {
+    const i = pieces.findIndex((p) => p.text === '\ufffd' && p.end - p.start === 2 && text.charCodeAt(p.end - 1) === 0x3f);
+    if (i >= 0) {
+      pieces.splice(i, 1);
+      evidence -= 2;
+    }
+  }
+  // Two or more valid sequences in one word rarely happen by chance.
+  if (strong >= 2) evidence++;
+  return { pieces, evidence };
+}
+
+/** A byte 0x80..0x9F counts as evidence only inside a word (not "NAME™" or "word…"). */
+function followsWordChar(c: number): boolean {
+  return c >= 0x80 || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+}
+
+/** Code pages in which a lost 0xA0 byte is restored from a space (Windows-1252 / Latin-1). */
+const A0_AS_SPACE = CODE_PAGES.map((n) => n === 'windows-1252' || n === 'iso-8859-1' || n === 'iso-8859-15');
+
+/** The space after text[j, e) may stand for 0xA0 when the next word starts lowercase or non-ASCII. */
+function spaceLeads(text: string, j: number, e: number): boolean {
+  const c = text.charCodeAt(e + 1);
+  return (c >= 97 && c <= 122) || c >= 0x80;
+}
+
+function decodeSurrogate(text: string, j: number, e: number, enc: Uint8Array): number {
+  if (j + 3 > e) return -1;
+  const b0 = enc[text.charCodeAt(j)];
+  const b1 = enc[text.charCodeAt(j + 1)];
+  const b2 = enc[text.charCodeAt(j + 2)];
+  if (b0 !== 0xed || b1 < 0xb0 || b1 > 0xbf || b2 < 0x80 || b2 > 0xbf) return -1;
+  return 0xd000 | ((b1 & 0x3f) << 6) | (b2 & 0x3f);
 }
 
 function applyPieces(text: string, s: number, e: number, pieces: Piece[]): string {
@@ -280,7 +427,7 @@ interface Edit {
 }
 
 /** One pass: the edits (sorted, disjoint) that repair the text. */
-function findEdits(text: string): Edit[] {
+function findEdits(text: string, focus: Uint8Array | null): Edit[] {
   const t = getTables();
   const { lead, cont } = t;
   const n = text.length;
@@ -313,28 +460,39 @@ function findEdits(text: string): Edit[] {
     let mask = 0;
     for (let j = ws; j < we; j++) {
       const cj = text.charCodeAt(j);
-      if (cj >= 0x80) mask |= lead[cj];
+      if (cj >= 0x80) {
+        mask |= lead[cj];
+        if (cj <= 0x9f) hasC1 = true;
+      }
+    }
+    if (focus) {
+      // Later passes (double encoding) only revisit words that the previous pass changed.
+      let hit = false;
+      for (let j = ws; j < we && !hit; j++) hit = focus[j] === 1;
+      if (!hit) {
+        i = we;
+        continue;
+      }
     }
     const word = text.slice(ws, we);
     const before = badness(word);
     let best: Piece[] | null = null;
-    let bestBad = before;
+    let bestScore = 0;
     let bestK = -1;
     let bestEnd = we;
-    if (before > 0) {
-      for (let k = 0; k < CODE_PAGES.length; k++) {
-        if (!(mask & (1 << k))) continue;
-        const pieces = decodeWord(text, ws, we, k, t);
-        if (pieces.length === 0) continue;
-        const end = Math.max(we, pieces[pieces.length - 1].end);
-        const fixed = applyPieces(text, ws, we, pieces);
-        const b = badness(fixed);
-        if (b < bestBad) {
-          best = pieces;
-          bestBad = b;
-          bestK = k;
-          bestEnd = end;
-        }
+    for (let k = 0; k < CODE_PAGES.length; k++) {
+      if (!(mask & (1 << k))) continue;
+      const { pieces, evidence } = decodeWord(text, ws, we, k, t, focus === null);
+      if (pieces.length === 0) continue;
+      const fixed = applyPieces(text, ws, we, pieces);
+      const after = badness(fixed);
+      if (after > before) continue;
+      const score = before - after + evidence;
+      if (score > bestScore) {
+        best = pieces;
+        bestScore = score;
+        bestK = k;
+        bestEnd = Math.max(we, pieces[pieces.length - 1].end);
       }
     }
     if (best) {
@@ -344,7 +502,8 @@ function findEdits(text: string): Edit[] {
     } else i = we;
   }
   if (hasC1) {
-    // Lone C1 controls: Windows-1252 text read as Latin-1.
+    // Lone C1 controls: Windows-1252 text read as Latin-1 (or Mac Roman text read as Latin-1,
+    // when that reads better: "tur\x92stico" -> "turístico").
     const merged: Edit[] = [];
     let e = 0;
     for (let j = 0; j < n; j++) {
@@ -352,8 +511,25 @@ function findEdits(text: string): Edit[] {
       if (c < 0x80 || c > 0x9f) continue;
       while (e < edits.length && edits[e].end <= j) merged.push(edits[e++]);
       if (e < edits.length && edits[e].start <= j) continue;
-      const w = t.w1252[c - 0x80];
-      if (w) merged.push({ start: j, end: j + 1, text: String.fromCharCode(w), kind: 'windows-1252 read as latin-1' });
+      let ws = j;
+      while (ws > 0 && j - ws < 32 && !isWs(text.charCodeAt(ws - 1))) ws--;
+      let we = j + 1;
+      while (we < n && we - j < 64 && !isWs(text.charCodeAt(we))) we++;
+      const word = text.slice(ws, we);
+      const asW = word.replace(/[\x80-\x9f]/g, (ch) => {
+        const w = t.w1252[ch.charCodeAt(0) - 0x80];
+        return w ? String.fromCharCode(w) : ch;
+      });
+      const asM = word.replace(/[\x80-\x9f]/g, (ch) => String.fromCharCode(t.macC1[ch.charCodeAt(0) - 0x80]));
+      const useMac = !!t.w1252[c - 0x80] && badness(asM) < badness(asW);
+      const w = useMac ? t.macC1[c - 0x80] : t.w1252[c - 0x80];
+      if (w)
+        merged.push({
+          start: j,
+          end: j + 1,
+          text: String.fromCharCode(w),
+          kind: useMac ? 'macintosh read as latin-1' : 'windows-1252 read as latin-1',
+        });
     }
     while (e < edits.length) merged.push(edits[e++]);
     return merged;
@@ -401,8 +577,9 @@ export function repairMojibake(text: string): RepairResult | null {
   let cur = text;
   let map: Uint32Array | null = null;
   const repairs: Repair[] = [];
+  let focus: Uint8Array | null = null;
   for (let pass = 0; pass < 3; pass++) {
-    const edits = findEdits(cur);
+    const edits = findEdits(cur, focus);
     if (edits.length === 0) break;
     for (const e of edits) {
       const s = map ? map[e.start] : e.start;
@@ -410,6 +587,12 @@ export function repairMojibake(text: string): RepairResult | null {
       repairs.push({ span: [s, en], before: text.slice(s, en), after: e.text, kind: e.kind });
     }
     const r = applyEdits(cur, edits);
+    focus = new Uint8Array(r.text.length);
+    for (let q = 0; q < r.text.length; q++) {
+      const src = r.map[q];
+      // produced by an edit: the char maps to an edit start and is not the plain copy of it
+      if (q + 1 <= r.text.length && r.map[q + 1] - src !== 1) focus[q] = 1;
+    }
     if (map) {
       const m = new Uint32Array(r.map.length);
       for (let q = 0; q < m.length; q++) m[q] = map[r.map[q]];
