@@ -97,6 +97,11 @@ export interface EngineOptions {
   fullScanLimit?: number;
   /** Documents whose tokens are kept in memory between uses (stores on disk). */
   cacheSize?: number;
+  /**
+   * Work below which the worker threads are not started: documents read by `add`, candidate
+   * pairs in `scan` (default 4000, or the REPRINT_PARALLEL_MIN environment variable).
+   */
+  parallelMin?: number;
 }
 
 export interface Progress {
@@ -122,8 +127,7 @@ export interface ScanResult extends Relations {
   stats: { documents: number; chars: number; candidates: number; aligned: number; seconds: number };
 }
 
-const PARALLEL_MIN_DOCS = 4000;
-const PARALLEL_MIN_PAIRS = 4000;
+const PARALLEL_MIN = Number(process.env.REPRINT_PARALLEL_MIN) >= 0 && process.env.REPRINT_PARALLEL_MIN ? Number(process.env.REPRINT_PARALLEL_MIN) : 4000;
 
 export interface TraceSource {
   id: string;
@@ -172,6 +176,7 @@ export class Engine {
       workers: Math.max(1, Math.floor(options.workers ?? 1)),
       fullScanLimit: options.fullScanLimit ?? 50_000,
       cacheSize: options.cacheSize ?? 20_000,
+      parallelMin: options.parallelMin ?? PARALLEL_MIN,
     };
   }
 
@@ -301,7 +306,7 @@ export class Engine {
         batch.push(source);
         read++;
         chars += source.text?.length ?? source.bytes?.length ?? 0;
-        if (read === PARALLEL_MIN_DOCS && this.o.workers > 1) usePool = true;
+        if (read >= this.o.parallelMin && this.o.workers > 1) usePool = true;
         if (this.onProgress && read % 256 === 0) this.onProgress({ phase: 'add', done: read, chars });
         if (batch.length >= this.o.batchSize) await flush();
       }
@@ -361,7 +366,7 @@ export class Engine {
     const ids = await this.store.ids();
     const candidates = await this.store.candidatePairs({ minShared: this.o.minShared, maxDf: this.maxDf(ids.length) });
     const aligned: AlignedPair[] = [];
-    const pool = candidates.length >= PARALLEL_MIN_PAIRS ? this.workerPool() : null;
+    const pool = candidates.length >= this.o.parallelMin ? this.workerPool() : null;
     const chunk = pool ? 256 : 1024;
     let done = 0;
     // Chunks are aligned in order; with workers, several chunks are in flight at once.
