@@ -22,6 +22,15 @@ const EVIL_PARA =
   'Inspectors said the timber supports had rotted through in several places and would need to be replaced before the summer. ' +
   'Fishing boats will use the southern quay until the repairs are finished, the authority said in a statement.';
 
+// Made-up metadata (example domains): the seeds are plain text without any.
+const META: Record<string, { date: string; url: string }> = {
+  '000': { date: '2019-08-01', url: 'https://www.news.example.com/chicago-police-ice' },
+  '001': { date: '2019-08-02', url: 'https://copy.example.org/story/1' },
+  '002': { date: '2019-08-03', url: 'https://lawfirm.example.net/blog/ice' },
+  '003': { date: '2019-08-03', url: 'https://opinion.example.com/bombshell' },
+  '004': { date: '2019-07-20', url: 'https://www.news.example.com/earlier' },
+};
+
 let running: Running;
 let browser: Browser;
 const pageErrors: string[] = [];
@@ -30,7 +39,8 @@ async function newPage(): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(m.text());
+    // HTTP 4xx answers the tests ask for are logged by the browser; they are not script errors.
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(m.text());
   });
   return page;
 }
@@ -51,7 +61,7 @@ before(async () => {
   // The five seeds, through the API.
   await postJson(
     '/api/documents',
-    seedFiles.map((f) => ({ id: f.replace(/\.txt$/, ''), text: readFileSync(new URL(f, SEEDS), 'utf8') })),
+    seedFiles.map((f) => ({ id: f.replace(/\.txt$/, ''), text: readFileSync(new URL(f, SEEDS), 'utf8'), ...META[f.slice(0, 3)] })),
   );
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -102,6 +112,10 @@ test('stories page lists the seed story; its graph shows four documents with 000
   const ys = await page.$$eval('#graph svg.graph a.node rect', (els) => els.map((e) => [e.parentElement!.getAttribute('data-id'), Number(e.getAttribute('y'))] as const));
   const rootY = ys.find(([id]) => id === S0)![1];
   for (const [id, y] of ys) if (id !== S0) assert.ok(y > rootY, `${id} below the root`);
+  // Nodes carry site and date.
+  const rootText = await page.$eval('#graph svg.graph a.node.root', (e) => e.textContent ?? '');
+  assert.match(rootText, /news\.example\.com/);
+  assert.match(rootText, /2019-08-01/);
   const labels = await page.$$eval('#graph svg.graph a.edge text', (els) => els.map((e) => e.textContent));
   assert.equal(labels.length, 3);
   for (const l of labels) assert.match(l ?? '', /^reuses \d+%$/);
@@ -160,6 +174,26 @@ test('a document with <script> and <img onerror> shows as text and runs nothing'
   await page.waitForSelector('#trace-detail #right mark.p');
   assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
   assert.equal(await page.locator('#view img').count(), 0);
+  await page.close();
+});
+
+test('add page: a pasted document is added through the API', async () => {
+  const page = await newPage();
+  await page.goto(running.url + '/#/add');
+  await page.fill('#add-id', 'pasted-1');
+  await page.fill('#add-text', 'A short pasted document about the weather on the coast this weekend, with sun and light winds.');
+  await page.fill('#add-date', '2024-05-01');
+  await page.click('#add-go');
+  await page.waitForSelector('#add-out .note');
+  assert.match((await page.locator('#add-out .note').textContent()) ?? '', /^Added 1 document/);
+  await page.click('#add-go');
+  await assert.doesNotReject(page.locator('#add-out .error', { hasText: 'duplicate document id "pasted-1"' }).waitFor({ timeout: 5000 }));
+  await page.fill('#add-id', 'pasted-2');
+  await page.fill('#add-date', 'yesterday');
+  await page.click('#add-go');
+  await assert.doesNotReject(page.locator('#add-out .error', { hasText: '"date" is not an ISO 8601 date' }).waitFor({ timeout: 5000 }));
+  assert.equal((await (await fetch(running.url + '/api/documents/pasted-2')).status), 404, 'the bad one was not added');
+  await shot(page, 'add');
   await page.close();
 });
 
