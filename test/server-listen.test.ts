@@ -69,3 +69,40 @@ test('a real server on 127.0.0.1 adds, traces and serves the web app', async () 
 test('binding beyond loopback needs a token', async () => {
   await assert.rejects(serve({ port: 0, host: '0.0.0.0' }), /needs a token/);
 });
+
+test('with --db the index outlives the server', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'reprint-serve-'));
+  const db = join(dir, 'index.duckdb');
+  try {
+    const first = await serve({ port: 0, db });
+    const r = await fetch(first.url + '/api/documents', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id: 'kept', text: 'A document that should still be there after a restart of the server.' }),
+    });
+    assert.equal(r.status, 201);
+    await first.close();
+    const second = await serve({ port: 0, db });
+    try {
+      const d = await fetch(second.url + '/api/documents/kept');
+      assert.equal(d.status, 200);
+      assert.equal(((await d.json()) as { text: string }).text, 'A document that should still be there after a restart of the server.');
+    } finally {
+      await second.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('reprint serve: bad options are usage errors', async () => {
+  const { run } = await import('../src/cli/serve.ts');
+  const { UsageError } = await import('../src/cli/main.ts');
+  await assert.rejects(run(['--port', 'eighty']), (e: unknown) => e instanceof UsageError && /--port must be a number/.test((e as Error).message));
+  await assert.rejects(run(['--max-body', '-1']), (e: unknown) => e instanceof UsageError && /--max-body/.test((e as Error).message));
+  delete process.env.REPRINT_TOKEN;
+  await assert.rejects(run(['--host', '0.0.0.0', '--port', '0']), (e: unknown) => e instanceof UsageError && /needs a token/.test((e as Error).message));
+});
