@@ -49,6 +49,8 @@ export interface AlignOptions {
   /** ...and an other side at least this many times longer (2). Loose sentence matches (cosine > looseCosine, 0.15) give its extent. */
   summaryStretch?: number;
   looseCosine?: number;
+  /** Passages whose matching words reach this similarity are trimmed to them (0.9). */
+  trimSimilarity?: number;
   /** A paraphrase passage needs this share of the shorter side's content words in the other (0.5). */
   minContainment?: number;
 }
@@ -61,13 +63,14 @@ const DEFAULTS: Required<AlignOptions> = {
   summaryGap: Number(process.env.RP_SGAP ?? 24),
   minFragmentCosine: Number(process.env.RP_VAL ?? 0.34),
   minChars: Number(process.env.RP_MIN ?? 150),
-  minExactWords: 8,
+  minExactWords: Number(process.env.RP_MEW ?? 8),
   summaryRatio: Number(process.env.RP_SRATIO ?? 0.5),
   summaryContainment: Number(process.env.RP_SC ?? 0.65),
   summaryLift: Number(process.env.RP_SL ?? 0.3),
   summaryMinWords: 25,
   summaryStretch: Number(process.env.RP_SS ?? 2),
   looseCosine: Number(process.env.RP_LC ?? 0.15),
+  trimSimilarity: Number(process.env.RP_TRIM ?? 0.9),
   minContainment: Number(process.env.RP_CONT ?? 0.5),
   seedRelative: Number(process.env.RP_REL ?? 0.7),
 };
@@ -252,6 +255,7 @@ function containment(a: Int32Array, b: Int32Array): number {
 
 /** A passage covering this share of a summary window explains it: no summary there. */
 const SUMMARY_MAX_COVER = 0.4;
+const SUMMARY_EDGE_SLACK = Number(process.env.RP_SLACK ?? 0.1);
 
 let stamp = 0;
 let inA = new Int32Array(0);
@@ -307,7 +311,7 @@ function summaryFrag(
   }
   if (bestK < 0 || best < o.summaryContainment || best - overall < o.summaryLift) return null;
   let x0 = bestK, x1 = bestK + W - 1;
-  const good = (k: number) => cnt[k] > 0 && hit[k] / cnt[k] >= o.summaryContainment - 0.1;
+  const good = (k: number) => cnt[k] > 0 && hit[k] / cnt[k] >= o.summaryContainment - SUMMARY_EDGE_SLACK;
   while (x0 > 0 && x1 - x0 < 12 && good(x0 - 1)) x0--;
   while (x1 + 1 < X.S && x1 - x0 < 12 && good(x1 + 1)) x1++;
   while (x0 < x1 && !good(x0)) x0++;
@@ -350,11 +354,59 @@ function addSummary(frags: Frag[], s: Frag, side: 'a' | 'b', pa: Prepared, pb: P
       if (f1 >= f0 && charLen(X, xt, f0, f1) >= SUMMARY_MAX_COVER * wlen) return frags;
     }
   }
-  const rest = frags.filter((f) => !over.includes(f));
+  let rest = frags.filter((f) => !over.includes(f));
+  // Passages just next to the window whose other side lies inside the summarised stretch are
+  // part of the same summary: absorb them (one case, one passage).
+  const ABS = Number(process.env.RP_ABS ?? 2);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const f of rest) {
+      const nearX = side === 'b' ? f.b0 <= s.b1 + ABS && f.b1 >= s.b0 - ABS : f.a0 <= s.a1 + ABS && f.a1 >= s.a0 - ABS;
+      const inY = side === 'b' ? f.a0 >= s.a0 - ABS && f.a1 <= s.a1 + ABS : f.b0 >= s.b0 - ABS && f.b1 <= s.b1 + ABS;
+      if (nearX && inY) {
+        s.a0 = Math.min(s.a0, f.a0);
+        s.a1 = Math.max(s.a1, f.a1);
+        s.b0 = Math.min(s.b0, f.b0);
+        s.b1 = Math.max(s.b1, f.b1);
+        rest = rest.filter((g) => g !== f);
+        changed = true;
+        break;
+      }
+    }
+  }
   // The summarised side must not collide with other passages either.
   if (rest.some((f) => (side === 'b' ? overlaps(f.a0, f.a1, s.a0, s.a1) : overlaps(f.b0, f.b1, s.b0, s.b1)))) return frags;
   rest.push(s);
   return rest;
+}
+
+function mergeAdjacent(frags: Frag[], side: 'a' | 'b', gap: number): Frag[] {
+  const x0 = (f: Frag) => (side === 'b' ? f.b0 : f.a0);
+  const x1 = (f: Frag) => (side === 'b' ? f.b1 : f.a1);
+  const y0 = (f: Frag) => (side === 'b' ? f.a0 : f.b0);
+  const y1 = (f: Frag) => (side === 'b' ? f.a1 : f.b1);
+  const sorted = frags.slice().sort((f, g) => x0(f) - x0(g));
+  const out: Frag[] = [];
+  for (const f of sorted) {
+    const last = out[out.length - 1];
+    const MC = Number(process.env.RP_MC ?? 0.6);
+    if (last && x0(f) - x1(last) - 1 <= gap && x0(f) > x1(last) && y0(f) > y1(last) && f.cos >= MC && last.cos >= MC) {
+      const m: Frag = {
+        a0: Math.min(last.a0, f.a0),
+        a1: Math.max(last.a1, f.a1),
+        b0: Math.min(last.b0, f.b0),
+        b1: Math.max(last.b1, f.b1),
+        cos: Math.max(last.cos, f.cos),
+      };
+      // The merged other side must not swallow a third passage.
+      if (!out.some((g) => g !== last && overlaps(y0(g), y1(g), side === 'b' ? m.a0 : m.b0, side === 'b' ? m.a1 : m.b1))) {
+        out[out.length - 1] = m;
+        continue;
+      }
+    }
+    out.push(f);
+  }
+  return out;
 }
 
 /** Describe a fragment as a Passage (tight bounds, kind, similarity, edits). */
@@ -384,22 +436,31 @@ function describe(
   }
   const { ma, mb } = r;
   const L = ma.length;
-  // Trim to the first and last matching words.
+  // Tight bounds (first and last matching words) for close copies; a looser match keeps the
+  // sentence bounds, its unmatched edges becoming edits (shuffled or replaced words).
   const na = ma[L - 1] - ma[0] + 1;
   const nb = mb[L - 1] - mb[0] + 1;
-  const sim = (2 * L) / (na + nb);
+  const tight = (2 * L) / (na + nb) >= o.trimSimilarity;
+  const a0 = tight ? ma[0] : ta0, a1 = tight ? ma[L - 1] + 1 : ta1;
+  const b0 = tight ? mb[0] : tb0, b1 = tight ? mb[L - 1] + 1 : tb1;
+  const sim = (2 * L) / (a1 - a0 + b1 - b0);
   const edits: Edit[] = [];
-  for (let k = 0; k + 1 < L; k++) {
-    const ga = ma[k + 1] - ma[k] - 1;
-    const gb = mb[k + 1] - mb[k] - 1;
+  // Virtual matches just outside the passage close the edge gaps.
+  for (let k = -1; k < L; k++) {
+    const xa = k < 0 ? a0 - 1 : ma[k], ya = k + 1 < L ? ma[k + 1] : a1;
+    const xb = k < 0 ? b0 - 1 : mb[k], yb = k + 1 < L ? mb[k + 1] : b1;
+    const ga = ya - xa - 1;
+    const gb = yb - xb - 1;
     if (ga === 0 && gb === 0) continue;
-    const sa: [number, number] = ga > 0 ? [at.starts[ma[k] + 1], at.ends[ma[k + 1] - 1]] : [at.ends[ma[k]], at.ends[ma[k]]];
-    const sb: [number, number] = gb > 0 ? [bt.starts[mb[k] + 1], bt.ends[mb[k + 1] - 1]] : [bt.ends[mb[k]], bt.ends[mb[k]]];
+    const pa = xa >= a0 ? at.ends[xa] : at.starts[a0];
+    const pb = xb >= b0 ? bt.ends[xb] : bt.starts[b0];
+    const sa: [number, number] = ga > 0 ? [at.starts[xa + 1], at.ends[ya - 1]] : [pa, pa];
+    const sb: [number, number] = gb > 0 ? [bt.starts[xb + 1], bt.ends[yb - 1]] : [pb, pb];
     edits.push({ op: ga > 0 && gb > 0 ? 'replace' : ga > 0 ? 'delete' : 'insert', source: sa, derived: sb });
   }
   const p: Passage = {
-    source: [at.starts[ma[0]], at.ends[ma[L - 1]]],
-    derived: [bt.starts[mb[0]], bt.ends[mb[L - 1]]],
+    source: [at.starts[a0], at.ends[a1 - 1]],
+    derived: [bt.starts[b0], bt.ends[b1 - 1]],
     similarity: round3(sim),
     kind: edits.length === 0 ? 'verbatim' : sim >= 0.5 ? 'edited' : 'paraphrase',
   };
@@ -532,6 +593,7 @@ export function align(source: AlignInput, derived: AlignInput, opts: AlignOption
     }
   }
   for (const t of bTerms) slot[t] = -1;
+  const rawA = seedA.slice(), rawB = seedB.slice();
   // Keep a seed only when it is not much weaker than the best seed of its sentences: a copied
   // sentence matches its original far better than it matches sentences on the same topic.
   if (o.seedRelative > 0) {
@@ -575,10 +637,20 @@ export function align(source: AlignInput, derived: AlignInput, opts: AlignOption
     const stampA = stamp;
     stamp++;
     for (let k = 0; k < pb.term.length; k++) if (pb.term[k] >= 0) inB[pb.term[k]] = stamp;
-    const sB = summaryFrag(pb, pa, inA, stampA, looseB, looseA, source.tokens, derived.tokens, o);
+    const USE = process.env.RP_SPAN === 'seeds';
+    const spanA = USE ? rawA : looseA, spanB = USE ? rawB : looseB;
+    const sB = summaryFrag(pb, pa, inA, stampA, spanB, spanA, source.tokens, derived.tokens, o);
     if (sB) frags = addSummary(frags, { a0: sB.y0, a1: sB.y1, b0: sB.x0, b1: sB.x1, cos: 0 }, 'b', pa, pb, source.tokens, derived.tokens);
-    const sA = summaryFrag(pa, pb, inB, stamp, looseA, looseB, derived.tokens, source.tokens, o);
+    const sA = summaryFrag(pa, pb, inB, stamp, spanA, spanB, derived.tokens, source.tokens, o);
     if (sA) frags = addSummary(frags, { a0: sA.x0, a1: sA.x1, b0: sA.y0, b1: sA.y1, cos: 0 }, 'a', pa, pb, source.tokens, derived.tokens);
+  }
+
+  // Passages next to each other on one side whose other sides follow in the same order, but far
+  // apart, are one passage that condenses the other side (sentences picked from a longer text).
+  const MG = Number(process.env.RP_MG ?? 0);
+  if (MG >= 0) {
+    frags = mergeAdjacent(frags, 'b', MG);
+    frags = mergeAdjacent(frags, 'a', MG);
   }
 
   for (const t of touched) {
