@@ -304,7 +304,11 @@ function decodeWord(
           ok = false;
           break;
         }
-        if (b2 <= 0x9f && t.c1Evidence[k] && pos + 1 < e && followsWordChar(text.charCodeAt(pos + 1))) ev++;
+        // A Windows "C1-area" character (€ ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ‘ ’ “ ” • – — ˜ ™ š › œ ž Ÿ, or
+        // a code page's own there) inside a word; judged the same way for every code page.
+        const w = t.enc[0][c2];
+        const c1area = w ? w <= 0x9f : b2 <= 0x9f && t.c1Evidence[k];
+        if (c1area && pos + 1 < e && followsWordChar(text.charCodeAt(pos + 1))) ev++;
         cp = (cp << 6) | (b2 & 0x3f);
       }
       if (ok && cp >= 0xd800 && cp <= 0xdbff) {
@@ -419,6 +423,15 @@ function isWs(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0c || c === 0x0b;
 }
 
+interface Option {
+  k: number;
+  pieces: Piece[];
+  after: number;
+  score: number;
+  /** Enough evidence on its own. */
+  ok: boolean;
+}
+
 interface Edit {
   start: number;
   end: number;
@@ -432,6 +445,7 @@ function findEdits(text: string, focus: Uint8Array | null): Edit[] {
   const { lead, cont } = t;
   const n = text.length;
   const edits: Edit[] = [];
+  const cands: { ws: number; we: number; opts: Option[] }[] = [];
   let hasC1 = false;
   let i = 0;
   while (i < n) {
@@ -447,7 +461,7 @@ function findEdits(text: string, focus: Uint8Array | null): Edit[] {
       continue;
     }
     const c2 = i + 1 < n ? text.charCodeAt(i + 1) : 0;
-    if (!(cont[c2] & lm) && c2 !== 0xfffd && c2 !== 0x20) {
+    if (!(cont[c2] & lm) && c2 !== 0xfffd && c2 !== 0x20 && c2 !== 0x3f) {
       i++;
       continue;
     }
@@ -476,30 +490,71 @@ function findEdits(text: string, focus: Uint8Array | null): Edit[] {
     }
     const word = text.slice(ws, we);
     const before = badness(word);
-    let best: Piece[] | null = null;
-    let bestScore = 0;
-    let bestK = -1;
-    let bestEnd = we;
+    const opts: Option[] = [];
     for (let k = 0; k < CODE_PAGES.length; k++) {
       if (!(mask & (1 << k))) continue;
       const { pieces, evidence } = decodeWord(text, ws, we, k, t, focus === null);
       if (pieces.length === 0) continue;
-      const fixed = applyPieces(text, ws, we, pieces);
-      const after = badness(fixed);
+      const after = badness(applyPieces(text, ws, we, pieces));
       if (after > before) continue;
-      const score = before - after + evidence;
-      if (score > bestScore) {
-        best = pieces;
-        bestScore = score;
-        bestK = k;
-        bestEnd = Math.max(we, pieces[pieces.length - 1].end);
+      opts.push({ k, pieces, after, score: before - after + evidence, ok: before - after + evidence >= 1 });
+    }
+    if (opts.length) cands.push({ ws, we, opts });
+    i = we;
+  }
+  if (cands.length) {
+    // Which code page explains this text best: count, per code page, the words it repairs
+    // with the least improbable result. Ties between code pages go to that one.
+    const pref = new Float64Array(CODE_PAGES.length);
+    for (const c of cands) {
+      let max = 0;
+      for (const o of c.opts) if (o.ok && o.score > max) max = o.score;
+      for (const o of c.opts) if (o.ok && o.score === max) pref[o.k]++;
+    }
+    const accepted: { pos: number; k: number }[] = [];
+    const chosen: (Option | null)[] = cands.map((c) => {
+      let best: Option | null = null;
+      for (const o of c.opts) {
+        if (!o.ok) continue;
+        if (!best || o.score > best.score || (o.score === best.score && pref[o.k] > pref[best.k])) best = o;
+      }
+      if (best) accepted.push({ pos: c.ws, k: best.k });
+      return best;
+    });
+    // Words that decode plausibly but gave no evidence of their own ("Ð¶", "Chá»¯") are
+    // repaired when nearby words were repaired with the same code page.
+    let a = 0;
+    for (let ci = 0; ci < cands.length; ci++) {
+      if (chosen[ci]) continue;
+      const c = cands[ci];
+      while (a < accepted.length && accepted[a].pos < c.ws - 400) a++;
+      const counts = new Map<number, number>();
+      for (let b = a; b < accepted.length && accepted[b].pos < c.we + 400; b++) {
+        const k = accepted[b].k;
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+      let best: Option | null = null;
+      let bestN = 1;
+      for (const o of c.opts) {
+        const m = counts.get(o.k) ?? 0;
+        if (m > bestN) {
+          best = o;
+          bestN = m;
+        }
+      }
+      chosen[ci] = best;
+    }
+    let lastEnd = 0;
+    for (let ci = 0; ci < cands.length; ci++) {
+      const o = chosen[ci];
+      if (!o) continue;
+      const kind = 'utf-8 read as ' + CODE_PAGES[o.k];
+      for (const p of o.pieces) {
+        if (p.start < lastEnd) continue;
+        edits.push({ start: p.start, end: p.end, text: p.text, kind });
+        lastEnd = p.end;
       }
     }
-    if (best) {
-      const kind = 'utf-8 read as ' + CODE_PAGES[bestK];
-      for (const p of best) edits.push({ start: p.start, end: p.end, text: p.text, kind });
-      i = bestEnd;
-    } else i = we;
   }
   if (hasC1) {
     // Lone C1 controls: Windows-1252 text read as Latin-1 (or Mac Roman text read as Latin-1,
