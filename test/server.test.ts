@@ -347,6 +347,43 @@ test('GET /api/documents/:id returns the original text; unknown ids and routes a
   assert.match((await json(route)).error, /no route/);
 });
 
+test('view=clean: spans index the cleaned text (an HTML page without its markup)', async () => {
+  const app = createApp(new Engine());
+  const html =
+    '<!doctype html><html><head><title>Bridge</title></head><body><nav><a href="/">Home</a> | <a href="/news">News</a></nav>' +
+    '<article><h1>Harbour bridge to close</h1><p>' + PARA.replace(/\. /g, '.</p><p>') + '</p></article>' +
+    '<footer>&copy; Example Gazette</footer></body></html>';
+  assert.equal((await app.request(post('/api/documents', [{ id: 'page', text: html, format: 'html' }, { id: 'copy', text: 'Reposted. ' + PARA + '\n\n' + OTHER }]))).status, 201);
+  for (const view of ['clean', 'original']) {
+    const p = await json(await app.request(`/api/pairs/page/copy?view=${view}`));
+    assert.equal(p.source.view, view);
+    const page = p.source.id === 'page' ? p.source : p.derived;
+    const side = p.source.id === 'page' ? 'source' : 'derived';
+    if (view === 'clean') assert.doesNotMatch(page.text, /<p>|<nav>/);
+    else assert.equal(page.text, html);
+    assert.ok(p.passages.length > 0);
+    const chars = Array.from(page.text as string);
+    const got = p.passages.map((x: Json) => chars.slice(x[side][0], x[side][1]).join('')).join(' ');
+    assert.ok(got.includes('Engineers found deep cracks'), `${view}: ${got}`);
+    if (view === 'clean') assert.doesNotMatch(got, /<\/?p>/);
+  }
+  const d = await json(await app.request('/api/documents/page?view=clean'));
+  assert.equal(d.view, 'clean');
+  assert.doesNotMatch(d.text, /<article>/);
+  const bad = await app.request('/api/documents/page?view=pretty');
+  assert.equal(bad.status, 400);
+  assert.match((await json(bad)).error, /"view" must be "original" or "clean"/);
+  const t = await json(await app.request(post('/api/trace', { text: html, format: 'html', view: 'clean' })));
+  assert.equal(t.view, 'clean');
+  assert.equal(typeof t.queryText, 'string');
+  assert.doesNotMatch(t.queryText, /<p>/);
+  const copy = t.sources.find((x: Json) => x.id === 'copy');
+  assert.ok(copy, 'the text copy is a source of the page');
+  const q = Array.from(t.queryText as string);
+  for (const x of copy.passages) assert.ok(x.query[1] <= q.length);
+  assert.equal((await app.request(post('/api/trace', { text: 'x y z', view: 'raw' }))).status, 400);
+});
+
 test('a document with <script> and <img onerror> stays text in JSON', async () => {
   const app = createApp(new Engine());
   const evil = 'Headline <script>window.__pwned=1</script> and <img src=x onerror="window.__pwned=1"> end of the story text.';

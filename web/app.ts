@@ -54,6 +54,21 @@ function showError(where: HTMLElement, e: unknown): void {
 // ---------------------------------------------------------------------------------------------
 // API
 
+/** Show cleaned texts (default) or the originals as received. */
+function viewMode(): 'clean' | 'original' {
+  return sessionStorage.getItem('reprint-view') === 'original' ? 'original' : 'clean';
+}
+
+function viewToggle(): HTMLElement {
+  const box = el('input', { type: 'checkbox', id: 'view-original' });
+  box.checked = viewMode() === 'original';
+  box.onchange = () => {
+    sessionStorage.setItem('reprint-view', box.checked ? 'original' : 'clean');
+    route();
+  };
+  return el('label', { title: 'The original is the text as received (for a web page: its HTML source), before any repair' }, box, ' show original text');
+}
+
 function token(): string {
   return sessionStorage.getItem('reprint-token') ?? '';
 }
@@ -170,6 +185,7 @@ function sideBySide(left: Side, right: Side, passages: SPassage[]): HTMLElement 
       el('span', { className: 'k boiler', textContent: 'boilerplate' }),
       el('span', {}, el('kbd', { textContent: 'n' }), ' / ', el('kbd', { textContent: 'p' }), ' (or ', el('kbd', { textContent: 'j' }), ' / ', el('kbd', { textContent: 'k' }), ') next / previous passage'),
       el('label', {}, linkBox, ' link scrolling'),
+      viewToggle(),
     ),
     el('div', { className: 'row' }, status),
   );
@@ -322,12 +338,13 @@ function tracePage(root: HTMLElement): void {
     button.disabled = true;
     button.textContent = 'Searching…';
     try {
-      const r = await api<{ sources: TraceSource[]; chars: number }>('/api/trace', {
+      const view = viewMode();
+      const r = await api<{ sources: TraceSource[]; chars: number; queryText?: string }>('/api/trace', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ text, format }),
+        body: JSON.stringify({ text, format, view }),
       });
-      showTrace(out, text, r.sources);
+      showTrace(out, r.queryText ?? text, r.sources);
     } catch (e) {
       showError(out, e);
     } finally {
@@ -351,7 +368,7 @@ function showTrace(out: HTMLElement, text: string, sources: TraceSource[]): void
     card.classList.add('selected');
     detail.textContent = '';
     try {
-      const d = await api<DocView>('/api/documents/' + enc(s.id));
+      const d = await api<DocView>('/api/documents/' + enc(s.id) + '?view=' + viewMode());
       detail.append(
         el('h2', { textContent: 'Side by side with ' + s.id }),
         sideBySide(
@@ -563,7 +580,7 @@ async function storyPage(root: HTMLElement, id: string): Promise<void> {
 }
 
 async function pairPage(root: HTMLElement, a: string, b: string): Promise<void> {
-  const p = await api<PairView>('/api/pairs/' + enc(a) + '/' + enc(b));
+  const p = await api<PairView>('/api/pairs/' + enc(a) + '/' + enc(b) + '?view=' + viewMode());
   root.append(
     el(
       'div',
@@ -581,13 +598,13 @@ async function pairPage(root: HTMLElement, a: string, b: string): Promise<void> 
 }
 
 async function docPage(root: HTMLElement, id: string): Promise<void> {
-  const d = await api<DocView>('/api/documents/' + enc(id));
+  const d = await api<DocView>('/api/documents/' + enc(id) + '?view=' + viewMode());
   const pane = el('div', { className: 'pane', id: 'doc-text' });
   renderText(pane, d.text, [...d.boilerplate.map((s): Layer => ({ span: s, cls: 'boiler', title: 'boilerplate' })), ...d.outside.map((s): Layer => ({ span: s, cls: 'outside' }))]);
   root.append(
     el('h1', {}, el('span', { className: 'mono', textContent: d.id }), ' — ', d.title),
     el('div', { className: 'muted small' }, [d.site, d.date, d.chars + ' characters', d.encoding, d.repairs.length ? d.repairs.length + ' repairs' : ''].filter(Boolean).join(' · '), d.url ? ' · ' : '', d.url && /^https?:/i.test(d.url) ? urlLink(d.url) : ''),
-    el('div', { className: 'legend' }, el('span', { className: 'k boiler', textContent: 'grey: boilerplate' })),
+    el('div', { className: 'legend' }, el('span', { className: 'k boiler', textContent: 'grey: boilerplate' }), viewToggle()),
     pane,
   );
 }

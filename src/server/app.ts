@@ -7,7 +7,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Engine } from '../engine.ts';
 import type { InputProblem, Source } from '../types.ts';
 import { fromFile, fromJson, fromJsonl, sourceFromApi, type Parsed } from './inputs.ts';
-import { NotFound, Service } from './service.ts';
+import { NotFound, Service, type ViewMode } from './service.ts';
 import { openapi } from './openapi.ts';
 import { loadAssets, type Asset } from './assets.ts';
 
@@ -44,6 +44,13 @@ function int(c: Context, name: string, def: number, min: number, max: number): n
   const n = Number(v);
   if (n < min || n > max) return `query parameter "${name}" must be between ${min} and ${max}`;
   return n;
+}
+
+function viewOf(c: Context): ViewMode | string {
+  const v = c.req.query('view');
+  if (v === undefined || v === '' || v === 'original') return 'original';
+  if (v === 'clean') return 'clean';
+  return 'query parameter "view" must be "original" or "clean"';
 }
 
 const bad = (c: Context, error: string, status: 400 | 401 | 403 | 404 | 409 | 413 | 415 = 400, extra: object = {}) =>
@@ -136,7 +143,11 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
     return c.json(await service.documents(offset, limit));
   });
 
-  app.get('/api/documents/:id', async (c) => c.json(await service.document(c.req.param('id'))));
+  app.get('/api/documents/:id', async (c) => {
+    const view = viewOf(c);
+    if (view !== 'original' && view !== 'clean') return bad(c, view);
+    return c.json(await service.document(c.req.param('id'), view));
+  });
 
   app.post('/api/documents', async (c) => {
     const denied = requireWrite(c);
@@ -186,6 +197,7 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
     let text: unknown;
     let limit: unknown = 20;
     let format: unknown;
+    let view: unknown = 'original';
     if (type === 'application/json' || type === '') {
       const body = await readJson(c);
       if (!body.ok) return bad(c, body.error);
@@ -195,6 +207,7 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
       text = o.text;
       if (o.limit !== undefined) limit = o.limit;
       format = o.format;
+      if (o.view !== undefined) view = o.view;
     } else if (type === 'text/plain') {
       text = await c.req.text();
     } else return bad(c, `unsupported content type "${type}": send application/json { "text": "..." } or text/plain`, 415);
@@ -202,12 +215,17 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
     if (text.trim() === '') return bad(c, '"text" is empty');
     if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 100) return bad(c, '"limit" must be a whole number from 1 to 100');
     if (format !== undefined && format !== 'text' && format !== 'markdown' && format !== 'html') return bad(c, '"format" must be "text", "markdown" or "html"');
-    return c.json(await service.trace(text, { limit, format: format as Source['format'] }));
+    if (view !== 'original' && view !== 'clean') return bad(c, '"view" must be "original" or "clean"');
+    return c.json(await service.trace(text, { limit, format: format as Source['format'], view }));
   });
 
   app.get('/api/stories', async (c) => c.json({ stories: await service.stories() }));
   app.get('/api/stories/:id', async (c) => c.json(await service.story(c.req.param('id'))));
-  app.get('/api/pairs/:source/:derived', async (c) => c.json(await service.pair(c.req.param('source'), c.req.param('derived'))));
+  app.get('/api/pairs/:source/:derived', async (c) => {
+    const view = viewOf(c);
+    if (view !== 'original' && view !== 'clean') return bad(c, view);
+    return c.json(await service.pair(c.req.param('source'), c.req.param('derived'), view));
+  });
 
   // The web app: a fixed table of files held in memory.
   app.get('*', (c) => {

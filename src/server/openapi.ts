@@ -7,6 +7,12 @@ const error = {
 };
 const json = (ref: string, description = 'OK') => ({ description, content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
 const idParam = (name: string, description: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description });
+const viewParam = {
+  name: 'view',
+  in: 'query',
+  schema: { type: 'string', enum: ['original', 'clean'], default: 'original' },
+  description: 'which text "text" is and spans index: the original as received (default), or the cleaned text (main text only, encoding repaired)',
+};
 
 export const openapi = {
   openapi: '3.0.3',
@@ -57,7 +63,7 @@ export const openapi = {
       },
     },
     '/api/documents/{id}': {
-      get: { summary: 'One document with its original text', parameters: [idParam('id', 'document id')], responses: { 200: json('Document'), 404: error } },
+      get: { summary: 'One document with its original text', parameters: [idParam('id', 'document id'), viewParam], responses: { 200: json('Document'), 404: error } },
     },
     '/api/trace': {
       post: {
@@ -73,6 +79,7 @@ export const openapi = {
                   text: { type: 'string' },
                   limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
                   format: { type: 'string', enum: ['text', 'markdown', 'html'] },
+                  view: { type: 'string', enum: ['original', 'clean'], default: 'original', description: '"clean": spans index the cleaned texts, and the answer carries the cleaned posted text as queryText' },
                 },
               },
             },
@@ -89,7 +96,7 @@ export const openapi = {
       get: {
         summary: 'One pair side by side: both texts, aligned passages, word-level edits, boilerplate',
         description: 'Either order may be asked; the answer is oriented as the scan decided (source first). A pair the scan did not find is aligned on request ("found": false).',
-        parameters: [idParam('source', 'document id'), idParam('derived', 'document id')],
+        parameters: [idParam('source', 'document id'), idParam('derived', 'document id'), viewParam],
         responses: { 200: json('Pair'), 404: error },
       },
     },
@@ -147,8 +154,9 @@ export const openapi = {
           {
             type: 'object',
             properties: {
+              view: { type: 'string', enum: ['original', 'clean'] },
               path: { type: 'string' },
-              text: { type: 'string', description: 'original text' },
+              text: { type: 'string', description: 'original text (cleaned text for view "clean")' },
               boilerplate: { type: 'array', items: span },
               outside: { type: 'array', items: span, description: 'parts the cleaner left out (markup)' },
               repairs: { type: 'array', items: { type: 'object' } },
@@ -162,7 +170,9 @@ export const openapi = {
         type: 'object',
         required: ['sources'],
         properties: {
+          view: { type: 'string', enum: ['original', 'clean'] },
           chars: { type: 'integer' },
+          queryText: { type: 'string', description: 'view "clean" only: the cleaned posted text' },
           sources: {
             type: 'array',
             items: {

@@ -2,13 +2,13 @@
 // [start, end) in Unicode code points of the document's original text (or of the posted text
 // for a trace), like report.json.
 
-import type { Doc, InputProblem, Pair, Source, Span, Story } from '../types.ts';
+import type { Doc, InputProblem, Pair, Passage, Source, Span, Story } from '../types.ts';
 import type { Engine, ScanResult } from '../engine.ts';
 import { codePointIndex, toOriginal } from '../clean/offsets.ts';
 import { tokenize } from '../text/tokens.ts';
 import { coverage } from '../relate/coverage.ts';
 import { titleOf } from '../relate/index.ts';
-import { passageToReport, type ReportPassage } from '../report/json.ts';
+import type { ReportPassage } from '../report/json.ts';
 
 export interface DocSummary {
   id: string;
@@ -19,11 +19,19 @@ export interface DocSummary {
   chars: number;
 }
 
+/**
+ * Which text spans index: 'original' (default; the text as received, e.g. an HTML page's source)
+ * or 'clean' (the cleaned text: main text only, encoding repaired). Both in code points.
+ */
+export type ViewMode = 'original' | 'clean';
+
 export interface DocView extends DocSummary {
+  /** Which text `text` is and every span of this document indexes. */
+  view: ViewMode;
   path: string;
   author?: string;
   encoding?: string;
-  /** The original text; every span of this document points into it. */
+  /** The original text (or the cleaned text for view "clean"); every span of this document points into it. */
   text: string;
   /** Spans marked as boilerplate (navigation, adverts, sidebars). */
   boilerplate: Span[];
@@ -100,8 +108,11 @@ export interface TraceSourceView extends DocSummary {
 }
 
 export interface TraceView {
+  view: ViewMode;
   /** Code points in the posted text. */
   chars: number;
+  /** View "clean": the cleaned posted text, which the query spans index. */
+  queryText?: string;
   sources: TraceSourceView[];
 }
 
@@ -150,8 +161,16 @@ function outsideSpans(doc: Doc, cp: Uint32Array): Span[] {
   const kept = new Uint8Array(n + 1);
   for (let i = 0; i < doc.text.length; i++) {
     const s = doc.map[i];
-    const e = doc.mapEnd ? doc.mapEnd[i] : doc.map[i + 1];
-    for (let j = s; j < Math.max(e, s + 1) && j < n; j++) kept[j] = 1;
+    let e = doc.mapEnd ? doc.mapEnd[i] : doc.map[i + 1];
+    if (e <= s) {
+      // A run of clean characters mapped to one point (a coarse map): it stands for the
+      // original up to where the next character starts.
+      let j = i + 1;
+      while (j < doc.text.length && doc.map[j] <= s) j++;
+      e = Math.max(s + 1, j < doc.text.length ? doc.map[j] : n);
+      i = j - 1;
+    }
+    for (let k = s; k < e && k < n; k++) kept[k] = 1;
   }
   const out: Span[] = [];
   let start = -1;
@@ -167,19 +186,42 @@ function outsideSpans(doc: Doc, cp: Uint32Array): Span[] {
   return out;
 }
 
-export function docView(doc: Doc): DocView {
+const cleanCp = new WeakMap<Doc, Uint32Array>();
+
+/** A converter from clean-text spans (UTF-16) of `doc` to code points of the chosen text. */
+export function spanner(doc: Doc, view: ViewMode): (span: Span) => Span {
+  if (view === 'original') return (span) => toOriginal(doc, span);
+  let cp = cleanCp.get(doc);
+  if (!cp) cleanCp.set(doc, (cp = codePointIndex(doc.text)));
+  const c = cp;
+  return (span) => [c[span[0]], c[span[1]]];
+}
+
+export function docView(doc: Doc, view: ViewMode = 'original'): DocView {
   const cp = codePointIndex(doc.original);
+  const sp = spanner(doc, view);
+  const text = view === 'clean' ? doc.text : doc.original;
   return {
     ...summaryOf(doc),
+    chars: view === 'clean' ? codePointIndex(doc.text)[doc.text.length] : cp[doc.original.length],
+    view,
     path: doc.path,
     author: doc.meta.author,
     encoding: doc.encoding,
-    text: doc.original,
-    boilerplate: doc.boilerplate.map((b) => toOriginal(doc, b)),
-    outside: outsideSpans(doc, cp),
+    text,
+    boilerplate: doc.boilerplate.map(sp),
+    outside: view === 'clean' ? [] : outsideSpans(doc, cp),
+    // Repairs always point into the original (they say what the original had there).
     repairs: doc.repairs.map((r) => ({ span: [cp[r.span[0]], cp[r.span[1]]] as Span, before: r.before, after: r.after, kind: r.kind })),
     warnings: doc.warnings ?? [],
   };
+}
+
+/** A passage with its spans converted (like report.json's passages). */
+export function passageView(p: Passage, ss: (s: Span) => Span, sd: (s: Span) => Span): ReportPassage {
+  const out: ReportPassage = { source: ss(p.source), derived: sd(p.derived), similarity: round(p.similarity), kind: p.kind };
+  if (p.edits?.length) out.edits = p.edits.map((e) => ({ op: e.op, source: ss(e.source), derived: sd(e.derived) }));
+  return out;
 }
 
 /** A tiny FIFO lock: writes and scans run one at a time, in arrival order. */
@@ -260,10 +302,10 @@ export class Service {
     return { total: ids.length, documents: out };
   }
 
-  async document(id: string): Promise<DocView> {
+  async document(id: string, view: ViewMode = 'original'): Promise<DocView> {
     const doc = await this.engine.doc(id);
     if (!doc) throw new NotFound(`no document with id ${JSON.stringify(id)}`);
-    return docView(doc);
+    return docView(doc, view);
   }
 
   private storySummary(s: Story, docs: Map<string, Doc>): StorySummary {
@@ -343,7 +385,7 @@ export class Service {
   }
 
   /** One pair with its passages; aligned on request when the scan found no reuse between them. */
-  async pair(a: string, b: string): Promise<PairView> {
+  async pair(a: string, b: string, view: ViewMode = 'original'): Promise<PairView> {
     const [da, db] = [await this.engine.doc(a), await this.engine.doc(b)];
     if (!da) throw new NotFound(`no document with id ${JSON.stringify(a)}`);
     if (!db) throw new NotFound(`no document with id ${JSON.stringify(b)}`);
@@ -351,58 +393,64 @@ export class Service {
     const found = v.pairs.get(pairKey(a, b)) ?? v.pairs.get(pairKey(b, a));
     if (found) {
       const [s, d] = found.source === a ? [da, db] : [db, da];
+      const [ss, sd] = [spanner(s, view), spanner(d, view)];
       return {
-        source: docView(s),
-        derived: docView(d),
+        source: docView(s, view),
+        derived: docView(d, view),
         relation: found.relation,
         found: true,
         sourceCoverage: round(found.sourceCoverage),
         derivedCoverage: round(found.derivedCoverage),
         direction: { confidence: round(found.direction.confidence), evidence: found.direction.evidence },
-        passages: found.passages.map((p) => passageToReport(s, d, p)),
+        passages: found.passages.map((p) => passageView(p, ss, sd)),
       };
     }
     const ta = tokenize(da.text, da.boilerplate);
     const tb = tokenize(db.text, db.boilerplate);
     const passages = this.engine.alignPair({ doc: da, tokens: ta }, { doc: db, tokens: tb });
     return {
-      source: docView(da),
-      derived: docView(db),
+      source: docView(da, view),
+      derived: docView(db, view),
       relation: null,
       found: false,
       sourceCoverage: round(coverage(ta, passages.map((p) => p.source))),
       derivedCoverage: round(coverage(tb, passages.map((p) => p.derived))),
       direction: { confidence: 0.5, evidence: ['not found by the scan; aligned on request, order as asked'] },
-      passages: passages.map((p) => passageToReport(da, db, p)),
+      passages: passages.map((p) => passageView(p, spanner(da, view), spanner(db, view))),
     };
   }
 
   /** "Where did this text come from?" */
-  async trace(text: string, opts: { limit?: number; format?: Source['format'] } = {}): Promise<TraceView> {
+  async trace(text: string, opts: { limit?: number; format?: Source['format']; view?: ViewMode } = {}): Promise<TraceView> {
+    const view = opts.view ?? 'original';
     const source: Source = { id: '', path: 'trace request', text, format: opts.format, meta: {} };
     const r = await this.engine.trace(source, opts.limit ?? 20);
     const q = r.query.doc;
+    const sq = spanner(q, view);
     const sources: TraceSourceView[] = [];
     for (const s of r.sources) {
       const doc = await this.engine.doc(s.id);
       if (!doc) continue;
+      const ss = spanner(doc, view);
       sources.push({
         ...summaryOf(doc),
         queryCoverage: round(s.queryCoverage),
         sourceCoverage: round(s.sourceCoverage),
         passages: s.passages.map((p) => {
           const out: TracePassage = {
-            query: toOriginal(q, p.derived),
-            source: toOriginal(doc, p.source),
+            query: sq(p.derived),
+            source: ss(p.source),
             kind: p.kind,
             similarity: round(p.similarity),
           };
           if (p.edits?.length)
-            out.edits = p.edits.map((e) => ({ op: e.op, query: toOriginal(q, e.derived), source: toOriginal(doc, e.source) }));
+            out.edits = p.edits.map((e) => ({ op: e.op, query: sq(e.derived), source: ss(e.source) }));
           return out;
         }),
       });
     }
-    return { chars: codePointIndex(q.original)[q.original.length], sources };
+    const out: TraceView = { view, chars: codePointIndex(q.original)[q.original.length], sources };
+    if (view === 'clean') out.queryText = q.text;
+    return out;
   }
 }
