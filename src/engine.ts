@@ -175,7 +175,7 @@ export class Engine {
       relate: options.relate ?? {},
       workers: Math.max(1, Math.floor(options.workers ?? 1)),
       fullScanLimit: options.fullScanLimit ?? 50_000,
-      cacheSize: options.cacheSize ?? 20_000,
+      cacheSize: options.cacheSize ?? 10_000,
       parallelMin: options.parallelMin ?? PARALLEL_MIN,
     };
   }
@@ -191,18 +191,17 @@ export class Engine {
     return this.pool;
   }
 
-  private inMemory(): boolean {
-    return this.store instanceof MemoryStore;
-  }
-
+  /** Cache a document's tokens (and the Doc); the oldest go first beyond `cacheSize`. */
   private remember(id: string, tokens: Tokens, doc?: Doc): void {
+    this.tokenCache.delete(id);
     this.tokenCache.set(id, tokens);
-    if (doc && !this.inMemory()) this.docCache.set(id, doc);
-    if (!this.inMemory()) {
-      const max = this.o.cacheSize;
-      while (this.tokenCache.size > max) this.tokenCache.delete(this.tokenCache.keys().next().value!);
-      while (this.docCache.size > max) this.docCache.delete(this.docCache.keys().next().value!);
+    if (doc) {
+      this.docCache.delete(id);
+      this.docCache.set(id, doc);
     }
+    const max = this.o.cacheSize;
+    while (this.tokenCache.size > max) this.tokenCache.delete(this.tokenCache.keys().next().value!);
+    while (this.docCache.size > max) this.docCache.delete(this.docCache.keys().next().value!);
   }
 
   /** Record a problem with one input; the run goes on. */
@@ -272,7 +271,7 @@ export class Engine {
     let pending: Promise<void> = Promise.resolve();
     let usePool = false;
     const store = async (entries: FingerprintedEntry[]) => {
-      for (const e of entries) this.remember(e.doc.id, e.tokens);
+      for (const e of entries) this.remember(e.doc.id, e.tokens, e.doc);
       added += await this.store.add(entries);
     };
     const flush = async () => {
