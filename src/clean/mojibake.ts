@@ -423,6 +423,21 @@ function isWs(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0x0c || c === 0x0b;
 }
 
+/** Code pages that share most of their characters (same language area). */
+const FAMILY = CODE_PAGES.map((n) =>
+  /^(windows-125[248]|iso-8859-(1|9|15)|macintosh)$/.test(n) ? 0
+  : /^(windows-1250|iso-8859-(2|16))$/.test(n) ? 1
+  : /^(windows-1251|iso-8859-5|koi8-.)$/.test(n) ? 2
+  : /^(windows-1257|iso-8859-(4|10|13))$/.test(n) ? 3
+  : /^iso-8859-3$/.test(n) ? 4
+  : /^(windows-1253|iso-8859-7)$/.test(n) ? 5
+  : /^(windows-1255|iso-8859-8)$/.test(n) ? 6
+  : /^(windows-1256|iso-8859-6)$/.test(n) ? 7
+  : /^(windows-874|iso-8859-11)$/.test(n) ? 8
+  : /^cp(437|850)$/.test(n) ? 9
+  : 10,
+);
+
 interface Option {
   k: number;
   pieces: Piece[];
@@ -511,12 +526,21 @@ function findEdits(text: string, focus: Uint8Array | null): Edit[] {
       for (const o of c.opts) if (o.ok && o.score > max) max = o.score;
       for (const o of c.opts) if (o.ok && o.score === max) pref[o.k]++;
     }
+    // The dominant family of code pages gets a bonus point, so that one text is read one way.
+    const famPref = new Float64Array(11);
+    for (let k = 0; k < CODE_PAGES.length; k++) famPref[FAMILY[k]] += pref[k];
+    let dom = 0;
+    for (let f = 1; f < famPref.length; f++) if (famPref[f] > famPref[dom]) dom = f;
     const accepted: { pos: number; k: number }[] = [];
     const chosen: (Option | null)[] = cands.map((c) => {
+      // (only for readings that decode as much of the word as the best one does)
+      let most = 0;
+      for (const o of c.opts) if (o.ok && o.pieces.length > most) most = o.pieces.length;
+      const eff = (o: Option) => o.score + (FAMILY[o.k] === dom && famPref[dom] >= 3 && o.pieces.length === most ? 1 : 0);
       let best: Option | null = null;
       for (const o of c.opts) {
         if (!o.ok) continue;
-        if (!best || o.score > best.score || (o.score === best.score && pref[o.k] > pref[best.k])) best = o;
+        if (!best || eff(o) > eff(best) || (eff(o) === eff(best) && pref[o.k] > pref[best.k])) best = o;
       }
       if (best) accepted.push({ pos: c.ws, k: best.k });
       return best;
@@ -530,14 +554,14 @@ function findEdits(text: string, focus: Uint8Array | null): Edit[] {
       while (a < accepted.length && accepted[a].pos < c.ws - 400) a++;
       const counts = new Map<number, number>();
       for (let b = a; b < accepted.length && accepted[b].pos < c.we + 400; b++) {
-        const k = accepted[b].k;
-        counts.set(k, (counts.get(k) ?? 0) + 1);
+        const f = FAMILY[accepted[b].k];
+        counts.set(f, (counts.get(f) ?? 0) + 1);
       }
       let best: Option | null = null;
       let bestN = 1;
       for (const o of c.opts) {
-        const m = counts.get(o.k) ?? 0;
-        if (m > bestN) {
+        const m = counts.get(FAMILY[o.k]) ?? 0;
+        if (m > bestN || (best && m === bestN && pref[o.k] > pref[best.k])) {
           best = o;
           bestN = m;
         }
