@@ -248,6 +248,9 @@ test('GET /api/stories and /api/stories/:id: the seed story with its lineage', a
   const { app } = await seeded();
   const list = await json(await app.request('/api/stories'));
   assert.ok(list.stories.length >= 1);
+  assert.equal(list.total, list.stories.length);
+  assert.equal((await json(await app.request('/api/stories?offset=1'))).stories.length, list.stories.length - 1);
+  assert.equal((await app.request('/api/stories?limit=0')).status, 400);
   const st = list.stories.find((s: Json) => s.root === S0);
   assert.ok(st, `a story rooted at 000: ${JSON.stringify(list.stories)}`);
   assert.equal(st.size, 4);

@@ -424,7 +424,7 @@ function bar(x: number, cls = ''): HTMLElement {
 
 async function storiesPage(root: HTMLElement): Promise<void> {
   root.append(el('h1', { textContent: 'Stories' }));
-  const r = await api<{ stories: StorySummary[] }>('/api/stories');
+  const r = await api<{ stories: StorySummary[]; total: number }>('/api/stories');
   if (!r.stories.length) {
     root.append(el('div', { className: 'note' }, 'No stories yet: no two indexed documents share text. ', link('#/add', 'Add documents'), '.'));
     return;
@@ -442,6 +442,7 @@ async function storiesPage(root: HTMLElement): Promise<void> {
       ),
     );
   }
+  if (r.total > r.stories.length) root.append(el('p', { className: 'muted', textContent: 'The ' + r.stories.length + ' largest of ' + r.total + ' stories.' }));
   root.append(
     el(
       'table',
@@ -558,7 +559,7 @@ async function storyPage(root: HTMLElement, id: string): Promise<void> {
         el('td', { className: 'num', textContent: pct(e.reuse) }),
         el('td', { className: 'num', textContent: pct(e.derivedCoverage) }),
         el('td', { className: 'small muted', textContent: pct(e.confidence) + ': ' + e.evidence.join('; ') }),
-        el('td', {}, link(pairHref(e.source, e.derived), 'side by side')),
+        el('td', { className: 'nowrap' }, link(pairHref(e.source, e.derived), 'side by side')),
       ),
     );
   }

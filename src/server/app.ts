@@ -219,7 +219,14 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
     return c.json(await service.trace(text, { limit, format: format as Source['format'], view }));
   });
 
-  app.get('/api/stories', async (c) => c.json({ stories: await service.stories() }));
+  app.get('/api/stories', async (c) => {
+    const offset = int(c, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
+    const limit = int(c, 'limit', 1000, 1, 100_000);
+    if (typeof offset === 'string') return bad(c, offset);
+    if (typeof limit === 'string') return bad(c, limit);
+    const all = await service.stories();
+    return c.json({ total: all.length, stories: all.slice(offset, offset + limit) });
+  });
   app.get('/api/stories/:id', async (c) => c.json(await service.story(c.req.param('id'))));
   app.get('/api/pairs/:source/:derived', async (c) => {
     const view = viewOf(c);

@@ -88,7 +88,16 @@ export const openapi = {
         responses: { 200: json('Trace', 'Sources, best first'), 400: error, 413: error, 415: error },
       },
     },
-    '/api/stories': { get: { summary: 'Stories: groups of documents linked by reuse', responses: { 200: json('StoryList') } } },
+    '/api/stories': {
+      get: {
+        summary: 'Stories: groups of documents linked by reuse, largest first',
+        parameters: [
+          { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100000, default: 1000 } },
+        ],
+        responses: { 200: json('StoryList'), 400: error },
+      },
+    },
     '/api/stories/{id}': {
       get: { summary: 'One story with its lineage', parameters: [idParam('id', 'story id, e.g. story-1')], responses: { 200: json('Story'), 404: error } },
     },
@@ -216,7 +225,7 @@ export const openapi = {
           related: { type: 'integer' },
         },
       },
-      StoryList: { type: 'object', properties: { stories: { type: 'array', items: { $ref: '#/components/schemas/StorySummary' } } } },
+      StoryList: { type: 'object', properties: { total: { type: 'integer' }, stories: { type: 'array', items: { $ref: '#/components/schemas/StorySummary' } } } },
       Story: {
         allOf: [
           { $ref: '#/components/schemas/StorySummary' },
