@@ -144,6 +144,15 @@ test('pair page 000/003: both texts with passages highlighted in matching colour
   await page.keyboard.press('p');
   assert.match((await page.locator('.status').textContent()) ?? '', /^Passage 1 of/);
   await shot(page, 'pair-000-003');
+  // Scrolling one side scrolls the other.
+  const before = await page.$eval('#right', (e) => e.scrollTop);
+  await page.$eval('#left', (e) => e.scrollTo(0, e.scrollHeight));
+  await page.waitForFunction((b) => Math.abs(document.getElementById('right')!.scrollTop - b) > 20, before, { timeout: 5000 });
+  // The document page lists its pairs.
+  await page.goto(`${running.url}/#/doc/${S3}`);
+  await page.waitForSelector('#doc-pairs a');
+  assert.ok((await page.locator('#doc-pairs a', { hasText: S0 }).count()) > 0);
+  assert.ok(((await page.locator('#doc-text').textContent()) ?? '').length > 1000);
   await page.close();
 });
 

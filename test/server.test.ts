@@ -338,6 +338,11 @@ test('GET /api/documents/:id returns the original text; unknown ids and routes a
   assert.equal(d.text, seedText('003'));
   assert.equal(d.chars, Array.from(seedText('003')).length);
   assert.equal(d.site, 'opinion.example.com');
+  const dp = await json(await app.request(`/api/documents/${S3}/pairs`));
+  assert.equal(dp.id, S3);
+  assert.match(dp.story, /\S/);
+  assert.ok(dp.pairs.some((p: Json) => p.source === S0 && p.derived === S3 && p.reuse > 0), JSON.stringify(dp.pairs));
+  assert.equal((await app.request('/api/documents/missing/pairs')).status, 404);
   const list = await json(await app.request('/api/documents?limit=2&offset=1'));
   assert.equal(list.total, 5);
   assert.equal(list.documents.length, 2);

@@ -606,8 +606,21 @@ async function docPage(root: HTMLElement, id: string): Promise<void> {
     el('h1', {}, el('span', { className: 'mono', textContent: d.id }), ' — ', d.title),
     el('div', { className: 'muted small' }, [d.site, d.date, d.chars + ' characters', d.encoding, d.repairs.length ? d.repairs.length + ' repairs' : ''].filter(Boolean).join(' · '), d.url ? ' · ' : '', d.url && /^https?:/i.test(d.url) ? urlLink(d.url) : ''),
     el('div', { className: 'legend' }, el('span', { className: 'k boiler', textContent: 'grey: boilerplate' }), viewToggle()),
-    pane,
   );
+  const rel = el('div', { id: 'doc-pairs', className: 'small' });
+  root.append(rel, pane);
+  try {
+    const r = await api<{ story: string | null; pairs: StoryEdge[] }>('/api/documents/' + enc(id) + '/pairs');
+    if (r.story) rel.append('In ', link('#/story/' + enc(r.story), r.story), '. ');
+    for (const p of r.pairs) {
+      const other = p.source === id ? p.derived : p.source;
+      const what = p.relation === 'related' ? 'same topic as' : p.source === id ? 'reused by' : 'reuses ' + pct(p.reuse) + ' of';
+      rel.append(el('span', { className: 'tag' }, what + ' ', link(pairHref(p.source, p.derived), other)));
+    }
+    if (!r.pairs.length) rel.append('Shares no text with another indexed document.');
+  } catch (e) {
+    showError(rel, e);
+  }
 }
 
 function urlLink(u: string): HTMLElement {

@@ -149,6 +149,8 @@ export function createApp(engine: Engine, opts: AppOptions = {}): Hono {
     return c.json(await service.document(c.req.param('id'), view));
   });
 
+  app.get('/api/documents/:id/pairs', async (c) => c.json(await service.documentPairs(c.req.param('id'))));
+
   app.post('/api/documents', async (c) => {
     const denied = requireWrite(c);
     if (denied) return denied;

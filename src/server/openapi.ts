@@ -65,6 +65,30 @@ export const openapi = {
     '/api/documents/{id}': {
       get: { summary: 'One document with its original text', parameters: [idParam('id', 'document id'), viewParam], responses: { 200: json('Document'), 404: error } },
     },
+    '/api/documents/{id}/pairs': {
+      get: {
+        summary: 'The pairs a document takes part in (as source or derived) and its story',
+        parameters: [idParam('id', 'document id')],
+        responses: {
+          200: {
+            description: 'OK',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'string' },
+                    story: { type: 'string', nullable: true },
+                    pairs: { type: 'array', items: { type: 'object', description: 'like Story.edges, without "lineage"' } },
+                  },
+                },
+              },
+            },
+          },
+          404: error,
+        },
+      },
+    },
     '/api/trace': {
       post: {
         summary: 'Where did this text come from?',

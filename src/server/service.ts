@@ -308,6 +308,26 @@ export class Service {
     return docView(doc, view);
   }
 
+  /** The pairs a document takes part in, and its story. */
+  async documentPairs(id: string): Promise<{ id: string; story: string | null; pairs: Omit<StoryEdge, 'lineage'>[] }> {
+    if (!(await this.engine.store.has(id))) throw new NotFound(`no document with id ${JSON.stringify(id)}`);
+    const v = await this.scan();
+    const story = v.result.stories.find((s) => s.members.includes(id) || s.related.includes(id));
+    const pairs = v.result.pairs
+      .filter((p) => p.source === id || p.derived === id)
+      .map((p) => ({
+        source: p.source,
+        derived: p.derived,
+        relation: p.relation,
+        reuse: round(p.sourceCoverage),
+        sourceCoverage: round(p.sourceCoverage),
+        derivedCoverage: round(p.derivedCoverage),
+        confidence: round(p.direction.confidence),
+        evidence: p.direction.evidence,
+      }));
+    return { id, story: story?.id ?? null, pairs };
+  }
+
   private storySummary(s: Story, docs: Map<string, Doc>): StorySummary {
     let firstSeen: string | null = null;
     const sites = new Set<string>();
