@@ -90,6 +90,9 @@ test('trace page: pasting seed 003 finds 000 as a source, with coverage both way
   await page.waitForSelector('#trace-detail #left mark.p');
   assert.ok((await page.locator('#trace-detail #right mark.p').count()) > 0);
   await shot(page, 'trace');
+  // A file chosen (or dropped) is read into the text box.
+  await page.setInputFiles('#view input[type=file]', fileURLToPath(new URL(S0 + '.txt', SEEDS)));
+  await page.waitForFunction((n) => (document.getElementById('trace-text') as HTMLTextAreaElement).value.length === n, readFileSync(new URL(S0 + '.txt', SEEDS), 'utf8').length);
   await page.close();
 });
 
