@@ -79,18 +79,6 @@ function decodeText(src: string, s: number, e: number, out: SrcText): void {
         }
       }
     }
-    if (c === 13) {
-      // The HTML parser normalises CR LF and lone CR to LF.
-      if (src.charCodeAt(i + 1) === 10) {
-        i++;
-        continue;
-      }
-      out.text += '\n';
-      out.starts.push(i);
-      out.ends.push(i + 1);
-      i++;
-      continue;
-    }
     out.text += src[i];
     out.starts.push(i);
     out.ends.push(i + 1);
@@ -212,21 +200,75 @@ function isSpaceCode(c: number): boolean {
 
 interface Matcher {
   nodes: SrcText[];
+  /** Next source node and offset in it to look at. */
   cursor: number;
+  offset: number;
   unmatched: number;
 }
 
-function findNode(m: Matcher, text: string): SrcText | null {
+interface Match {
+  starts: number[];
+  ends: number[];
+}
+
+function slice(node: SrcText, at: number, len: number): Match {
+  return { starts: node.starts.slice(at, at + len), ends: node.ends.slice(at, at + len) };
+}
+
+/**
+ * Locate a DOM text node among the source text nodes, in document order. The DOM may split one
+ * source node in several (linkedom splits at entities) or merge several (Readability removes
+ * the elements between them), so a match is a substring of one source node or a run of nodes.
+ */
+function findNode(m: Matcher, text: string): Match | null {
   const limit = Math.min(m.nodes.length, m.cursor + 5000);
   for (let j = m.cursor; j < limit; j++) {
-    if (m.nodes[j].text === text) {
-      m.cursor = j + 1;
-      return m.nodes[j];
+    const node = m.nodes[j];
+    const from = j === m.cursor ? m.offset : 0;
+    const at = node.text.indexOf(text, from);
+    if (at >= 0) {
+      m.cursor = j;
+      m.offset = at + text.length;
+      if (m.offset >= node.text.length) {
+        m.cursor = j + 1;
+        m.offset = 0;
+      }
+      return slice(node, at, text.length);
+    }
+    // A run of whole nodes (the first from `from`) that spells the text.
+    const head = node.text.slice(from);
+    if (head.length > 0 && text.startsWith(head)) {
+      const starts = node.starts.slice(from);
+      const ends = node.ends.slice(from);
+      let k = j + 1;
+      let done = head.length;
+      while (k < m.nodes.length && done < text.length) {
+        const nt = m.nodes[k].text;
+        const rest = text.length - done;
+        if (nt.length <= rest ? text.startsWith(nt, done) : nt.startsWith(text.slice(done))) {
+          const take = Math.min(nt.length, rest);
+          starts.push(...m.nodes[k].starts.slice(0, take));
+          ends.push(...m.nodes[k].ends.slice(0, take));
+          done += take;
+          if (done === text.length) {
+            m.cursor = take === nt.length ? k + 1 : k;
+            m.offset = take === nt.length ? 0 : take;
+            return { starts, ends };
+          }
+          k++;
+        } else break;
+      }
+      if (done === text.length) {
+        m.cursor = k;
+        m.offset = 0;
+        return { starts, ends };
+      }
     }
   }
-  // Out of order (Readability moved it): search from the start.
+  // Out of order (Readability moved it): search from the start, without moving the cursor.
   for (let j = 0; j < m.cursor && j < m.nodes.length; j++) {
-    if (m.nodes[j].text === text) return m.nodes[j];
+    const at = m.nodes[j].text.indexOf(text);
+    if (at >= 0) return slice(m.nodes[j], at, text.length);
   }
   return null;
 }
@@ -240,12 +282,12 @@ function walk(node: any, b: Builder, m: Matcher, pre: boolean): void {
     if (child.nodeType === TEXT) {
       const t: string = child.textContent ?? '';
       if (!t) continue;
-      const src = /\S/.test(t) ? findNode(m, t) : null;
-      if (!src && /\S/.test(t)) m.unmatched++;
+      const hit = /\S/.test(t) ? findNode(m, t) : null;
+      if (!hit && /\S/.test(t)) m.unmatched++;
       for (let q = 0; q < t.length; q++) {
         const c = t.charCodeAt(q);
-        const s = src ? src.starts[q] : b.lastEnd;
-        const e = src ? src.ends[q] : b.lastEnd;
+        const s = hit ? hit.starts[q] : b.lastEnd;
+        const e = hit ? hit.ends[q] : b.lastEnd;
         if (!pre && (isSpaceCode(c) || c === 0xa0 && false)) b.space(s, e);
         else if (pre && c === 10) {
           b.breakAt(1);
@@ -403,7 +445,7 @@ export function extractHtml(html: string, url?: string): HtmlExtract {
   }
   if (!article) warnings.push('no article found in the page; using all its visible text');
   const b = new Builder();
-  const m: Matcher = { nodes, cursor: 0, unmatched: 0 };
+  const m: Matcher = { nodes, cursor: 0, offset: 0, unmatched: 0 };
   const root = article ?? body ?? document.documentElement;
   if (root) walk(root, b, m, false);
   if (m.unmatched > 0) warnings.push(`${m.unmatched} text node(s) of the article could not be located in the source; their spans are empty`);
