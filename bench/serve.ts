@@ -1,25 +1,28 @@
 // bench/serve: trace requests per second and latency through the HTTP server, with autocannon
-// on 127.0.0.1 against an index of generated news-like documents.
+// on 127.0.0.1 against an index of generated documents.
 //
 //   npm run -s bench:serve -- [--docs 100000] [--seconds 15] [--connections 8] [--workers N]
 //
-// The server runs in a child process (the same `serve()` as `reprint serve`), so the load
-// generator does not share its event loop. Documents are generated from the BBC articles in
-// ../shared/data/bbc: each one is an article with half of its words replaced at random (so
-// documents do not share text by accident), and one in ten also copies two paragraphs of an
-// earlier document. Each trace query is fresh text around two lightly edited paragraphs of a
-// random indexed document (its true source).
+// Documents come from bench/gen (bench/lib/gen.ts: Markov-chain news articles with 20% planted
+// reuse), generated once into $TMPDIR/reprint-serve-gen-N and kept. The server runs in a child
+// process (the same `serve()` as `reprint serve`, in-memory store), so the load generator does
+// not share its event loop. Each trace query is fresh text (BBC paragraphs with half their
+// words replaced at random) around two lightly edited paragraphs of a random indexed document,
+// its planted source.
 
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, readFile, rename } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error autocannon ships no type declarations
 import autocannon from 'autocannon';
 import { Engine } from '../src/engine.ts';
+import { readSources } from '../src/ingest/index.ts';
 import { serve } from '../src/server/index.ts';
-import type { Source } from '../src/types.ts';
+import { generate } from './lib/gen.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, def: number) => {
@@ -30,9 +33,7 @@ const DOCS = opt('docs', 100_000);
 const SECONDS = opt('seconds', 15);
 const CONNECTIONS = opt('connections', 8);
 const WORKERS = opt('workers', Math.min(4, availableParallelism()));
-const PARAS = 5;
-
-// ---- deterministic generator ----------------------------------------------------------------
+const QUERIES = 200;
 
 function rng(seed: number) {
   let a = seed >>> 0 || 0x9e3779b9;
@@ -45,94 +46,61 @@ function rng(seed: number) {
   };
 }
 
-interface Base {
-  title: string;
-  paras: string[];
+const BBC = fileURLToPath(new URL('../../shared/data/bbc/', import.meta.url));
+
+/** The generated corpus for n documents (made once, then reused). */
+async function corpusFor(n: number): Promise<{ corpus: string; truth: string }> {
+  const dir = join(tmpdir(), `reprint-serve-gen-${n}`);
+  const corpus = join(dir, 'corpus.jsonl');
+  const truth = join(dir, 'truth.jsonl');
+  if (!existsSync(corpus) || !existsSync(truth)) {
+    await mkdir(dir, { recursive: true });
+    process.stderr.write(`bench/serve: generating ${n} documents with bench/gen into ${dir}...\n`);
+    await generate({ n, reuse: 0.2, seed: 1, base: BBC }, corpus + '.part', truth + '.part');
+    await rename(truth + '.part', truth);
+    await rename(corpus + '.part', corpus);
+  }
+  return { corpus, truth };
 }
 
-function loadBbc(): { bases: Base[]; vocab: string[] } {
-  const root = fileURLToPath(new URL('../../shared/data/bbc/', import.meta.url));
-  const bases: Base[] = [];
+/** Fresh paragraphs: BBC paragraphs with half their words replaced at random (shared with nothing). */
+function freshText(): (r: () => number) => string {
+  const paras: string[] = [];
   const vocab = new Set<string>();
-  for (const topic of readdirSync(root).sort()) {
-    const dir = join(root, topic);
+  for (const topic of readdirSync(BBC).sort()) {
+    const dir = join(BBC, topic);
     if (!statSync(dir).isDirectory()) continue;
-    for (const f of readdirSync(dir).sort()) {
-      if (!f.endsWith('.txt')) continue;
+    for (const f of readdirSync(dir).sort().slice(0, 100)) {
       const text = readFileSync(join(dir, f), 'latin1');
-      const [title, ...rest] = text.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
-      if (!title || rest.length < 2) continue;
-      bases.push({ title, paras: rest });
+      for (const p of text.split(/\n\s*\n/).slice(1)) if (p.length > 200) paras.push(p.trim());
       for (const w of text.match(/[A-Za-z]{3,}/g) ?? []) vocab.add(w.toLowerCase());
     }
   }
-  return { bases, vocab: [...vocab].sort() };
+  const words = [...vocab];
+  return (r) => mutate(paras[Math.floor(r() * paras.length)], 0.5, r, words);
 }
 
-const { bases, vocab } = loadBbc();
-
-/** Replace each word with a random vocabulary word with probability `rate`. */
-function mutate(text: string, rate: number, r: () => number): string {
-  return text.replace(/[A-Za-z]+/g, (w) => (r() < rate ? vocab[Math.floor(r() * vocab.length)] : w));
-}
-
-/** The document's own paragraphs (pure function of i). */
-function own(i: number): { title: string; paras: string[] } {
-  const r = rng(i * 2654435761 + 1);
-  const b = bases[Math.floor(r() * bases.length)];
-  return { title: mutate(b.title, 0.5, r), paras: b.paras.slice(0, PARAS).map((p) => mutate(p, 0.5, r)) };
-}
-
-function docText(i: number): string {
-  const o = own(i);
-  const paras = [...o.paras];
-  if (i % 10 === 9 && i > 0) {
-    const r = rng(i * 7 + 3);
-    const j = Math.floor(r() * i);
-    const src = own(j).paras;
-    paras.splice(1, 0, ...src.slice(0, 2));
-  }
-  return o.title + '\n\n' + paras.join('\n\n');
-}
-
-function* sources(n: number): Generator<Source> {
-  const day = 86_400_000;
-  for (let i = 0; i < n; i++)
-    yield {
-      id: 'doc' + i,
-      path: 'generated',
-      text: docText(i),
-      format: 'text',
-      meta: { published: new Date(Date.UTC(2020, 0, 1) + (i % 1500) * day).toISOString().slice(0, 10), site: `site${i % 97}.example` },
-    };
-}
-
-/** A trace query: fresh text around two lightly edited paragraphs of document q. */
-function query(k: number, n: number): { q: number; text: string } {
-  const r = rng(k * 97 + 11);
-  const q = Math.floor(r() * n);
-  const fresh = own(n + 1_000_000 + k).paras;
-  const taken = own(q).paras.slice(1, 3).map((p) => mutate(p, 0.05, r));
-  return { q, text: [fresh[0], ...taken, fresh[1]].join('\n\n') };
+function mutate(text: string, rate: number, r: () => number, words: string[]): string {
+  return text.replace(/[A-Za-z]+/g, (w) => (r() < rate ? words[Math.floor(r() * words.length)] : w));
 }
 
 // ---- child: build the index and serve -------------------------------------------------------
 
 if (args.includes('--child')) {
+  const { corpus } = await corpusFor(DOCS);
   const t0 = performance.now();
   const engine = new Engine({ workers: WORKERS });
-  await engine.add(sources(DOCS));
+  await engine.add(readSources([corpus], (p) => engine.report(p)));
   const buildSeconds = (performance.now() - t0) / 1000;
   const running = await serve({ engine, port: 0, web: false });
-  let chars = 0;
-  for (let i = 0; i < Math.min(DOCS, 1000); i++) chars += docText(i).length;
+  const docs = await engine.store.size();
   process.stdout.write(
     JSON.stringify({
       ready: true,
       url: running.url,
-      docs: await engine.store.size(),
+      docs,
       buildSeconds,
-      avgChars: Math.round(chars / Math.min(DOCS, 1000)),
+      mb: statSync(corpus).size / 1e6,
       rssMB: Math.round(process.memoryUsage().rss / 1048576),
     }) + '\n',
   );
@@ -178,12 +146,11 @@ async function parent(): Promise<void> {
     return lines.shift()!;
   };
   process.stderr.write(`bench/serve: building an index of ${DOCS} generated documents (${WORKERS} workers)...\n`);
-  const info = (await next()) as { url: string; docs: number; buildSeconds: number; avgChars: number; rssMB: number };
+  const info = (await next()) as { url: string; docs: number; buildSeconds: number; mb: number; rssMB: number };
   process.stderr.write(`bench/serve: index ready in ${info.buildSeconds.toFixed(1)} s; checking answers...\n`);
 
   // Correctness check and a warm-up: is the planted source found first?
-  const N = 200;
-  const queries = Array.from({ length: N }, (_, k) => query(k, info.docs));
+  const queries = await makeQueries();
   let top1 = 0;
   let found = 0;
   const single: number[] = [];
@@ -192,8 +159,9 @@ async function parent(): Promise<void> {
     const r = await fetch(info.url + '/api/trace', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ text }) });
     const body = (await r.json()) as { sources: { id: string }[] };
     single.push(performance.now() - t);
-    if (body.sources[0]?.id === 'doc' + q) top1++;
-    if (body.sources.some((s) => s.id === 'doc' + q)) found++;
+    // The planted source, or a document that the generator made a copy of it (or it of).
+    if (q.has(body.sources[0]?.id)) top1++;
+    if (body.sources.some((s) => q.has(s.id))) found++;
   }
   single.sort((a, b) => a - b);
 
@@ -218,10 +186,44 @@ async function parent(): Promise<void> {
 
   const non2xx = result.non2xx + result.errors + result.timeouts;
   console.log(`reprint serve: POST /api/trace on 127.0.0.1 (autocannon, ${CONNECTIONS} connections, ${SECONDS} s)`);
-  console.log('| documents | avg chars | index build s | requests | req/s | median ms | p99 ms | max ms | errors/non-2xx | planted source 1st / found | single-request median ms | server peak RSS MB |');
+  console.log('| documents | corpus MB | index build s | requests | req/s | median ms | p99 ms | max ms | errors/non-2xx | planted source 1st / found | single-request median ms | server peak RSS MB |');
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   console.log(
-    `| ${info.docs} | ${info.avgChars} | ${info.buildSeconds.toFixed(1)} | ${result.requests.total} | ${result.requests.average.toFixed(1)} | ${result.latency.p50} | ${result.latency.p99} | ${result.latency.max} | ${non2xx} | ${top1}/100 / ${found}/100 | ${single[50].toFixed(1)} | ${end.maxRssMB ?? '?'} |`,
+    `| ${info.docs} | ${info.mb.toFixed(0)} | ${info.buildSeconds.toFixed(1)} | ${result.requests.total} | ${result.requests.average.toFixed(1)} | ${result.latency.p50} | ${result.latency.p99} | ${result.latency.max} | ${non2xx} | ${top1}/100 / ${found}/100 | ${single[50].toFixed(1)} | ${end.maxRssMB ?? '?'} |`,
   );
   console.log(`floor (issue 6, at 100k documents): median < 50 ms, p99 < 250 ms${info.docs < 100_000 ? `; NOTE: measured at ${info.docs} documents, not 100k` : ''}`);
+}
+
+/** QUERIES trace texts, each around two paragraphs of a random generated document. */
+async function makeQueries(): Promise<{ q: Set<string>; text: string }[]> {
+  const { corpus, truth } = await corpusFor(DOCS);
+  const r = rng(42);
+  const wanted = new Map<number, number[]>();
+  for (let k = 0; k < QUERIES; k++) {
+    const line = Math.floor(r() * DOCS);
+    wanted.set(line, [...(wanted.get(line) ?? []), k]);
+  }
+  const picked: { id: string; text: string }[] = new Array(QUERIES);
+  let n = 0;
+  for await (const line of createInterface({ input: createReadStream(corpus), crlfDelay: Infinity })) {
+    const ks = wanted.get(n++);
+    if (!ks) continue;
+    const d = JSON.parse(line) as { id: string; text: string };
+    for (const k of ks) picked[k] = d;
+  }
+  const partners = new Map<string, string[]>();
+  for (const line of (await readFile(truth, 'utf8')).split('\n')) {
+    if (!line) continue;
+    const t = JSON.parse(line) as { source: string; derived: string };
+    partners.set(t.source, [...(partners.get(t.source) ?? []), t.derived]);
+    partners.set(t.derived, [...(partners.get(t.derived) ?? []), t.source]);
+  }
+  const fresh = freshText();
+  const vocab = [...new Set(picked.flatMap((d) => d.text.match(/[A-Za-z]{3,}/g) ?? []))];
+  return picked.map((d) => {
+    const paras = d.text.split('\n\n');
+    const at = Math.floor(r() * Math.max(1, paras.length - 2));
+    const taken = paras.slice(at, at + 2).map((p) => mutate(p, 0.05, r, vocab));
+    return { q: new Set([d.id, ...(partners.get(d.id) ?? [])]), text: [fresh(r), ...taken, fresh(r)].join('\n\n') };
+  });
 }
