@@ -103,6 +103,8 @@ interface Frag {
   b0: number;
   b1: number;
   cos: number;
+  /** Number of seeds behind it. */
+  seeds?: number;
 }
 
 interface Ctx {
@@ -186,7 +188,7 @@ function extend(ctx: Ctx, idx: number[], maxGap: number, out: Frag[]): void {
       if (sb[s] < b0) b0 = sb[s];
       if (sb[s] > b1) b1 = sb[s];
     }
-    const f = { a0, a1, b0, b1, cos: 0 };
+    const f: Frag = { a0, a1, b0, b1, cos: 0, seeds: g.length };
     f.cos = fragmentCosine(ctx, f);
     if (f.cos >= ctx.o.minFragmentCosine) out.push(f);
     else if (maxGap > 0 && g.length > 1) extend(ctx, g, maxGap - 1, out);
@@ -255,6 +257,8 @@ function containment(a: Int32Array, b: Int32Array): number {
 
 /** A passage covering this share of a summary window explains it: no summary there. */
 const SUMMARY_MAX_COVER = 0.4;
+/** A summary whose matches span this share of the other text's sentences covers all of it. */
+const SUMMARY_WHOLE = Number(process.env.RP_WHOLE ?? 0.5);
 const SUMMARY_EDGE_SLACK = Number(process.env.RP_SLACK ?? 0.1);
 
 let stamp = 0;
@@ -329,6 +333,12 @@ function summaryFrag(
   const xLen = charLen(X, xTokens, x0, x1);
   const yLen = charLen(Y, yTokens, y0, y1);
   if (yLen < o.summaryStretch * xLen) return null;
+  // A summary drawing on most of the other text summarises all of it.
+  const WHOLE = SUMMARY_WHOLE;
+  if (y1 - y0 + 1 >= WHOLE * Y.S) {
+    y0 = 0;
+    y1 = Y.S - 1;
+  }
   return { x0, x1, y0, y1 };
 }
 
@@ -431,24 +441,29 @@ function describe(
     const cont = containment(pa.term.subarray(ta0, ta1), pb.term.subarray(tb0, tb1));
     if (cont < o.minContainment) return null;
     const p: Passage = { source: span(at, ta0, ta1), derived: span(bt, tb0, tb1), similarity: round3(sim), kind: "paraphrase" };
-    (p as any).dbg = cont.toFixed(3);
     return keepShort(p, 0, 0, o) ? p : null;
   }
   const { ma, mb } = r;
   const L = ma.length;
   // Tight bounds (first and last matching words) for close copies; a looser match keeps the
   // sentence bounds, its unmatched edges becoming edits (shuffled or replaced words).
-  const na = ma[L - 1] - ma[0] + 1;
-  const nb = mb[L - 1] - mb[0] + 1;
-  const tight = (2 * L) / (na + nb) >= o.trimSimilarity;
-  const a0 = tight ? ma[0] : ta0, a1 = tight ? ma[L - 1] + 1 : ta1;
-  const b0 = tight ? mb[0] : tb0, b1 = tight ? mb[L - 1] + 1 : tb1;
-  const sim = (2 * L) / (a1 - a0 + b1 - b0);
+  let f0 = 0, f1 = L - 1;
+  const na = ma[f1] - ma[f0] + 1;
+  const nb = mb[f1] - mb[f0] + 1;
+  const tight = (2 * (f1 - f0 + 1)) / (na + nb) >= o.trimSimilarity;
+  if (!tight) {
+    f0 = 0;
+    f1 = L - 1;
+  }
+  const a0 = tight ? ma[f0] : ta0, a1 = tight ? ma[f1] + 1 : ta1;
+  const b0 = tight ? mb[f0] : tb0, b1 = tight ? mb[f1] + 1 : tb1;
+  const Lm = f1 - f0 + 1;
+  const sim = (2 * Lm) / (a1 - a0 + b1 - b0);
   const edits: Edit[] = [];
   // Virtual matches just outside the passage close the edge gaps.
-  for (let k = -1; k < L; k++) {
-    const xa = k < 0 ? a0 - 1 : ma[k], ya = k + 1 < L ? ma[k + 1] : a1;
-    const xb = k < 0 ? b0 - 1 : mb[k], yb = k + 1 < L ? mb[k + 1] : b1;
+  for (let k = f0 - 1; k <= f1; k++) {
+    const xa = k < f0 ? a0 - 1 : ma[k], ya = k + 1 <= f1 ? ma[k + 1] : a1;
+    const xb = k < f0 ? b0 - 1 : mb[k], yb = k + 1 <= f1 ? mb[k + 1] : b1;
     const ga = ya - xa - 1;
     const gb = yb - xb - 1;
     if (ga === 0 && gb === 0) continue;
@@ -465,7 +480,7 @@ function describe(
     kind: edits.length === 0 ? 'verbatim' : sim >= 0.5 ? 'edited' : 'paraphrase',
   };
   if (edits.length) p.edits = edits;
-  return keepShort(p, L, sim, o) ? p : null;
+  return keepShort(p, Lm, sim, o) ? p : null;
 }
 
 function keepShort(p: Passage, common: number, sim: number, o: Required<AlignOptions>): boolean {
@@ -661,7 +676,10 @@ export function align(source: AlignInput, derived: AlignInput, opts: AlignOption
   const out: Passage[] = [];
   for (const f of frags) {
     const p = describe(source, derived, pa, pb, pa.sent[f.a0], pa.sent[f.a1 + 1], pb.sent[f.b0], pb.sent[f.b1 + 1], o);
-    if (p) out.push(p);
+    if (p) {
+      if (DEBUG) (p as any).dbg = `${f.cos.toFixed(2)}\t${f.seeds ?? 0}\t${f.a1 - f.a0 + 1}\t${f.b1 - f.b0 + 1}`;
+      out.push(p);
+    }
   }
   out.sort((x, y) => x.derived[0] - y.derived[0] || x.source[0] - y.source[0]);
   return out;
