@@ -175,7 +175,7 @@ export class Engine {
       relate: options.relate ?? {},
       workers: Math.max(1, Math.floor(options.workers ?? 1)),
       fullScanLimit: options.fullScanLimit ?? 50_000,
-      cacheSize: options.cacheSize ?? 10_000,
+      cacheSize: options.cacheSize ?? 4096,
       parallelMin: options.parallelMin ?? PARALLEL_MIN,
     };
   }
@@ -271,7 +271,7 @@ export class Engine {
     let pending: Promise<void> = Promise.resolve();
     let usePool = false;
     const store = async (entries: FingerprintedEntry[]) => {
-      for (const e of entries) this.remember(e.doc.id, e.tokens, e.doc);
+      for (const e of entries) this.remember(e.doc.id, e.tokens);
       added += await this.store.add(entries);
     };
     const flush = async () => {
@@ -287,6 +287,9 @@ export class Engine {
         await prev;
         await store(entries);
       })();
+      // a failure is thrown where `pending` is awaited; this only marks it as handled meanwhile
+      pending.catch(() => {});
+      prepared.catch(() => {});
       // keep at most two batches in flight
       await prev;
     };

@@ -20,7 +20,9 @@ info  prints how many documents the index holds.
 
   --db FILE     index file (default: ${DEFAULT_DB})
   --workers N   worker threads (default: every core)
-  --quiet       no progress output`;
+  --quiet       no progress output
+  --batch-size N  documents cleaned and committed together (default 2000); an interrupted run
+                keeps every batch committed before it`;
 
 export async function run(args: string[]): Promise<number> {
   const parsed = parse(
@@ -29,6 +31,7 @@ export async function run(args: string[]): Promise<number> {
       db: { type: 'string', default: DEFAULT_DB },
       workers: { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      'batch-size': { type: 'string', default: '2000' },
     },
     HELP,
   );
@@ -62,7 +65,9 @@ export async function run(args: string[]): Promise<number> {
   }
   if (!paths.length) throw new UsageError(`no PATH given\n\n${HELP}`);
   const progress = new ProgressBar({ quiet: values.quiet, totalChars: await inputSize(paths) });
-  const engine = new Engine({ store, workers, onProblem: printProblem, onProgress: progress.update });
+  const batchSize = Number(values['batch-size']);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new UsageError(`--batch-size wants a positive whole number, not "${values['batch-size']}"`);
+  const engine = new Engine({ store, workers, batchSize, onProblem: printProblem, onProgress: progress.update });
   const before = await store.size();
   let added = 0;
   let failed = false;

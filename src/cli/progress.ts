@@ -18,7 +18,7 @@ export interface ProgressOptions {
   stream?: NodeJS.WriteStream;
   /** Force terminal (true) or log (false) style; default: whether the stream is a TTY. */
   tty?: boolean;
-  /** Seconds between log lines when not on a terminal. */
+  /** Seconds between log lines when not on a terminal (default 5, or REPRINT_PROGRESS_EVERY). */
   every?: number;
   /** Expected input size in characters (for the ETA while reading), when known. */
   totalChars?: number;
@@ -41,7 +41,8 @@ export class ProgressBar {
   constructor(private readonly o: ProgressOptions = {}) {
     this.stream = o.stream ?? process.stderr;
     this.tty = o.tty ?? !!this.stream.isTTY;
-    this.every = (o.every ?? 5) * 1000;
+    const env = Number(process.env.REPRINT_PROGRESS_EVERY);
+    this.every = (o.every ?? (process.env.REPRINT_PROGRESS_EVERY && env >= 0 ? env : 5)) * 1000;
     this.totalChars = o.totalChars;
   }
 

@@ -38,7 +38,8 @@ export function explainDbError(path: string, action: string, e: unknown): StoreE
   const msg = (e as Error)?.message ?? String(e);
   let why = msg.split('\n')[0];
   if (/lock/i.test(msg)) why = `the file is in use by another process (${why})`;
-  else if (/no space|ENOSPC|disk is full|Could not write|out of disk/i.test(msg)) why = `the disk is full (${why})`;
+  else if (/no space|ENOSPC|disk is full|out of disk/i.test(msg)) why = `the disk is full (${why})`;
+  else if (/File too large|EFBIG/i.test(msg)) why = `the file size limit was reached (${why})`;
   else if (/not a valid DuckDB|Invalid Input Error.*database|corrupt/i.test(msg)) why = `not a reprint index or damaged (${why})`;
   const err = new StoreError(`cannot ${action} index ${path}: ${why}`);
   err.cause = e;
