@@ -135,6 +135,7 @@ export async function* readWarc(
   let base = 0; // stream offset of buf[0]
   let record = 0;
   let eof = false;
+  const seen = new Set<string>();
   const it = chunks(path, gz);
   const problem = (where: string, reason: string) => {
     stats.problems++;
@@ -273,8 +274,11 @@ export async function* readWarc(
     const date = headers.get('warc-date');
     if (date) meta.crawled = date;
     stats.documents++;
+    let id = url ? idFromUrl(url) : `${path.replace(/^.*\//, '')}-${record}`;
+    if (seen.has(id)) id = `${id}-r${record}`; // the same URL fetched twice
+    seen.add(id);
     const src: Source = {
-      id: url ? idFromUrl(url) : `${path.replace(/^.*\//, '')}-${record}`,
+      id,
       path: `${path}#${record}`,
       bytes: new Uint8Array(body),
       format: 'html',
