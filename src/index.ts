@@ -2,17 +2,23 @@
 
 export type * from './types.ts';
 export { Engine, originalSpan } from './engine.ts';
-export type { EngineOptions, ScanResult, TraceResult, TraceSource, Prepared } from './engine.ts';
+export type { EngineOptions, ScanResult, TraceResult, TraceSource, Prepared, Progress } from './engine.ts';
 export { readSources, inputKind, idFromPath } from './ingest/index.ts';
 export { cleanSource } from './clean/index.ts';
 export { toOriginal } from './clean/offsets.ts';
 export { tokenize } from './text/tokens.ts';
 export { winnow } from './fingerprint/winnow.ts';
-export { minhashOf, minhashTokens, jaccard } from './fingerprint/minhash.ts';
+export { minhashOf, minhashTokens, jaccard, exactJaccard } from './fingerprint/minhash.ts';
+export { lshParams, lshCandidates } from './fingerprint/lsh.ts';
+export { kgramHashesOfText } from './fingerprint/shingles.ts';
+export { dedupe } from './fingerprint/dedup.ts';
+export type { DedupOptions, DedupResult, KeepRule } from './fingerprint/dedup.ts';
 export { align } from './align/index.ts';
 export { relate, citations } from './relate/index.ts';
 export { MemoryStore } from './store/memory.ts';
 export type { Store, IndexEntry, CandidatePair } from './store/store.ts';
+export { openStore, DuckDBStore, StoreError, DEFAULT_DB } from './store/index.ts';
+export { WorkerPool } from './parallel/pool.ts';
 export { buildReport } from './report/json.ts';
 export type { Report, ReportPair, ReportPassage, ReportDocument } from './report/json.ts';
 export { htmlReport } from './report/html.ts';
