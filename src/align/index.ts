@@ -1,17 +1,27 @@
 // The aligner: finds the passages two documents share, tolerant of edits, word shuffles,
-// paraphrase and summary. After Sanchez-Perez, Sidorov & Gelbukh (PAN 2014):
+// paraphrase (machine translation) and summary. Modelled on Sanchez-Perez, Sidorov & Gelbukh
+// (PAN 2014), with additions:
 //
 // 1. seeding: pairs of sentences whose stemmed, stopword-free bags of words are similar
-//    (tf-idf cosine and Dice both above a threshold; idf over the sentences of both documents);
+//    (tf-idf cosine and Dice both above a threshold; idf over the sentences of both documents).
+//    Sentences are split at punctuation, blank lines, and (when too long) at line breaks or into
+//    chunks. A seed much weaker than the best seed of its sentences is dropped (same-topic noise).
 // 2. extension: seeds are clustered when they lie close together on both sides (a gap of a few
 //    sentences is bridged), and each cluster is validated by the cosine of its two fragments
-//    (a cluster that fails is re-clustered with a smaller gap);
-// 3. filtering: overlapping passages keep the best one, short ones are dropped; when one side's
-//    passages are much shorter than the other's (a summary), clustering is redone with a wide gap;
-// 4. description: a word-level diff inside each passage gives its kind, its similarity, its
-//    edits, and tight bounds (a passage starts and ends on matching words when it is edited).
+//    (a cluster that fails is re-clustered with a smaller gap).
+// 3. filtering: overlapping passages keep the best one; short ones are dropped unless they are
+//    close copies of several words; loose ones (no word-level alignment) need most of the
+//    shorter side's words in the other side.
+// 4. summaries: (a) when one side's passages are much shorter than the other's, clustering is
+//    redone with a wide gap; (b) a window of sentences whose words the other text holds far more
+//    than the rest of its text does, and which only short passages matched, becomes one passage
+//    over the stretch of the other text it draws on (all of it, when it draws on most of it);
+//    (c) passages adjacent in the derived text whose source sides follow in order are merged.
+// 5. description: a word-level diff (Myers) inside each passage gives its kind, similarity and
+//    edits; close copies get tight bounds (first to last matching word).
 //
-// Hot path: typed arrays and scratch buffers reused across calls; no per-token objects.
+// Hot path: typed arrays and scratch buffers reused across calls; per-document features are
+// cached per Tokens object (see prepare.ts); no per-token objects.
 
 import type { Edit, Passage, Tokens } from '../types.ts';
 import { prepare, termCount, type Prepared } from './prepare.ts';
@@ -22,57 +32,58 @@ export interface AlignInput {
   tokens: Tokens;
 }
 
+/** Tuning knobs; every field is optional and the defaults are the tuned values. */
 export interface AlignOptions {
-  /** Sentence seed thresholds: tf-idf cosine and Dice of the bags of stems (default 0.33). */
+  /** Sentence seed thresholds: tf-idf cosine and Dice of the bags of stems (0.25 each). */
   seedCosine?: number;
   seedDice?: number;
-  /** Largest gap (in sentences) bridged when clustering seeds (default 4). */
-  maxGap?: number;
-  /** Gap used when one side summarises the other (default 24). */
-  summaryGap?: number;
-  /** Minimum tf-idf cosine of a passage's two fragments (default 0.34). */
-  minFragmentCosine?: number;
-  /** Passages shorter than this (characters, either side) are dropped... (default 150) */
-  minChars?: number;
-  /** ...unless they share at least this many words in order, at similarity >= 0.8 (default 8). */
-  minExactWords?: number;
-  /** Summary mode when the shorter side's passages are below this share of the other's (0.5). */
-  summaryRatio?: number;
-  /** A seed is kept only when its cosine is at least this share of the best seed of either of its sentences (0.5). */
+  /** A seed is kept only when its cosine reaches this share of the best seed of its sentences (0.7). */
   seedRelative?: number;
-  /** Summary detection: a window of 4 sentences with at least this share of its content words in the other text (0.65)... */
+  /** Largest gap (in sentences) bridged when clustering seeds (4). */
+  maxGap?: number;
+  /** Minimum tf-idf cosine of a passage's two fragments (0.34). */
+  minFragmentCosine?: number;
+  /** Passages shorter than this many characters on either side are dropped (150)... */
+  minChars?: number;
+  /** ...unless they share at least this many words in order at similarity >= 0.8 (8). */
+  minExactWords?: number;
+  /** A passage without word-level alignment needs this share of the shorter side's content words in the other (0.5). */
+  minContainment?: number;
+  /** Passages whose matching words reach this similarity are trimmed to them (0.9). */
+  trimSimilarity?: number;
+  /** Wide-gap re-clustering when one side's passages are below this share of the other's (0.5)... */
+  summaryRatio?: number;
+  /** ...with this gap, in sentences (24). */
+  summaryGap?: number;
+  /** Summary window: 4 sentences with at least this share of their content words in the other text (0.65)... */
   summaryContainment?: number;
   /** ...this much above the share of the whole text (0.3)... */
   summaryLift?: number;
   /** ...at least this many content words (25)... */
   summaryMinWords?: number;
-  /** ...and an other side at least this many times longer (2). Loose sentence matches (cosine > looseCosine, 0.15) give its extent. */
+  /** ...and an other side at least this many times longer (2). */
   summaryStretch?: number;
+  /** Sentence pairs above this cosine give a summary's extent in the other text (0.15). */
   looseCosine?: number;
-  /** Passages whose matching words reach this similarity are trimmed to them (0.9). */
-  trimSimilarity?: number;
-  /** A paraphrase passage needs this share of the shorter side's content words in the other (0.5). */
-  minContainment?: number;
 }
 
-const DEBUG = !!process.env.RP_DEBUG;
 const DEFAULTS: Required<AlignOptions> = {
-  seedCosine: Number(process.env.RP_COS ?? 0.25),
-  seedDice: Number(process.env.RP_DICE ?? 0.25),
-  maxGap: Number(process.env.RP_GAP ?? 4),
-  summaryGap: Number(process.env.RP_SGAP ?? 24),
-  minFragmentCosine: Number(process.env.RP_VAL ?? 0.34),
-  minChars: Number(process.env.RP_MIN ?? 150),
-  minExactWords: Number(process.env.RP_MEW ?? 8),
-  summaryRatio: Number(process.env.RP_SRATIO ?? 0.5),
-  summaryContainment: Number(process.env.RP_SC ?? 0.65),
-  summaryLift: Number(process.env.RP_SL ?? 0.3),
+  seedCosine: 0.25,
+  seedDice: 0.25,
+  maxGap: 4,
+  summaryGap: 24,
+  minFragmentCosine: 0.34,
+  minChars: 150,
+  minExactWords: 8,
+  summaryRatio: 0.5,
+  summaryContainment: 0.65,
+  summaryLift: 0.3,
   summaryMinWords: 25,
-  summaryStretch: Number(process.env.RP_SS ?? 2),
-  looseCosine: Number(process.env.RP_LC ?? 0.15),
-  trimSimilarity: Number(process.env.RP_TRIM ?? 0.9),
-  minContainment: Number(process.env.RP_CONT ?? 0.5),
-  seedRelative: Number(process.env.RP_REL ?? 0.7),
+  summaryStretch: 2,
+  looseCosine: 0.15,
+  trimSimilarity: 0.9,
+  minContainment: 0.5,
+  seedRelative: 0.7,
 };
 
 // ---- scratch buffers indexed by term id (grown on demand, reset through touched lists) ----
@@ -258,8 +269,12 @@ function containment(a: Int32Array, b: Int32Array): number {
 /** A passage covering this share of a summary window explains it: no summary there. */
 const SUMMARY_MAX_COVER = 0.4;
 /** A summary whose matches span this share of the other text's sentences covers all of it. */
-const SUMMARY_WHOLE = Number(process.env.RP_WHOLE ?? 0.5);
-const SUMMARY_EDGE_SLACK = Number(process.env.RP_SLACK ?? 0.1);
+const SUMMARY_WHOLE = 0.5;
+const SUMMARY_EDGE_SLACK = 0.1;
+/** Passages within this many sentences of a summary window, inside its other side, join it. */
+const SUMMARY_ABSORB_GAP = 2;
+/** Side-adjacent passages are merged (see mergeAdjacent) only when both are this good. */
+const MERGE_MIN_COSINE = 0.6;
 
 let stamp = 0;
 let inA = new Int32Array(0);
@@ -367,7 +382,7 @@ function addSummary(frags: Frag[], s: Frag, side: 'a' | 'b', pa: Prepared, pb: P
   let rest = frags.filter((f) => !over.includes(f));
   // Passages just next to the window whose other side lies inside the summarised stretch are
   // part of the same summary: absorb them (one case, one passage).
-  const ABS = Number(process.env.RP_ABS ?? 2);
+  const ABS = SUMMARY_ABSORB_GAP;
   for (let changed = true; changed; ) {
     changed = false;
     for (const f of rest) {
@@ -399,8 +414,7 @@ function mergeAdjacent(frags: Frag[], side: 'a' | 'b', gap: number): Frag[] {
   const out: Frag[] = [];
   for (const f of sorted) {
     const last = out[out.length - 1];
-    const MC = Number(process.env.RP_MC ?? 0.6);
-    if (last && x0(f) - x1(last) - 1 <= gap && x0(f) > x1(last) && y0(f) > y1(last) && f.cos >= MC && last.cos >= MC) {
+    if (last && x0(f) - x1(last) - 1 <= gap && x0(f) > x1(last) && y0(f) > y1(last) && f.cos >= MERGE_MIN_COSINE && last.cos >= MERGE_MIN_COSINE) {
       const m: Frag = {
         a0: Math.min(last.a0, f.a0),
         a1: Math.max(last.a1, f.a1),
@@ -598,7 +612,6 @@ export function align(source: AlignInput, derived: AlignInput, opts: AlignOption
       }
       if (cos <= o.seedCosine) continue;
       const dice = (2 * shared[j]) / (lenA + pb.sOff[j + 1] - pb.sOff[j]);
-      if (DEBUG && cos > 0.15) console.log('seed', i, j, cos.toFixed(2), dice.toFixed(2));
       if (dice <= o.seedDice) continue;
       seedA.push(i);
       seedB.push(j);
@@ -608,7 +621,6 @@ export function align(source: AlignInput, derived: AlignInput, opts: AlignOption
     }
   }
   for (const t of bTerms) slot[t] = -1;
-  const rawA = seedA.slice(), rawB = seedB.slice();
   // Keep a seed only when it is not much weaker than the best seed of its sentences: a copied
   // sentence matches its original far better than it matches sentences on the same topic.
   if (o.seedRelative > 0) {
@@ -652,21 +664,17 @@ export function align(source: AlignInput, derived: AlignInput, opts: AlignOption
     const stampA = stamp;
     stamp++;
     for (let k = 0; k < pb.term.length; k++) if (pb.term[k] >= 0) inB[pb.term[k]] = stamp;
-    const USE = process.env.RP_SPAN === 'seeds';
-    const spanA = USE ? rawA : looseA, spanB = USE ? rawB : looseB;
-    const sB = summaryFrag(pb, pa, inA, stampA, spanB, spanA, source.tokens, derived.tokens, o);
+    const sB = summaryFrag(pb, pa, inA, stampA, looseB, looseA, source.tokens, derived.tokens, o);
     if (sB) frags = addSummary(frags, { a0: sB.y0, a1: sB.y1, b0: sB.x0, b1: sB.x1, cos: 0 }, 'b', pa, pb, source.tokens, derived.tokens);
-    const sA = summaryFrag(pa, pb, inB, stamp, spanA, spanB, derived.tokens, source.tokens, o);
+    const sA = summaryFrag(pa, pb, inB, stamp, looseA, looseB, derived.tokens, source.tokens, o);
     if (sA) frags = addSummary(frags, { a0: sA.x0, a1: sA.x1, b0: sA.y0, b1: sA.y1, cos: 0 }, 'a', pa, pb, source.tokens, derived.tokens);
   }
 
-  // Passages next to each other on one side whose other sides follow in the same order, but far
-  // apart, are one passage that condenses the other side (sentences picked from a longer text).
-  const MG = Number(process.env.RP_MG ?? 0);
-  if (MG >= 0) {
-    frags = mergeAdjacent(frags, 'b', MG);
-    frags = mergeAdjacent(frags, 'a', MG);
-  }
+  // Passages next to each other in the derived text whose source sides follow in the same
+  // order, but far apart, are one passage that condenses the source (sentences picked from a
+  // longer text). Only in this direction: a source whose adjacent paragraphs were scattered
+  // over the derived text is not one passage.
+  frags = mergeAdjacent(frags, 'b', 0);
 
   for (const t of touched) {
     df[t] = 0;
@@ -676,10 +684,7 @@ export function align(source: AlignInput, derived: AlignInput, opts: AlignOption
   const out: Passage[] = [];
   for (const f of frags) {
     const p = describe(source, derived, pa, pb, pa.sent[f.a0], pa.sent[f.a1 + 1], pb.sent[f.b0], pb.sent[f.b1 + 1], o);
-    if (p) {
-      if (DEBUG) (p as any).dbg = `${f.cos.toFixed(2)}\t${f.seeds ?? 0}\t${f.a1 - f.a0 + 1}\t${f.b1 - f.b0 + 1}`;
-      out.push(p);
-    }
+    if (p) out.push(p);
   }
   out.sort((x, y) => x.derived[0] - y.derived[0] || x.source[0] - y.source[0]);
   return out;

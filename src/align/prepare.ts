@@ -54,7 +54,7 @@ const cache = new WeakMap<Tokens, Prepared>();
 /** Minimum content words per sentence; shorter sentences are joined to the next one. */
 const MIN_SENTENCE_TERMS = 3;
 /** Longer sentences are broken at line breaks, then into chunks (see tokenSentences). */
-const MAX_SENTENCE_WORDS = Number(process.env.RP_MAXW ?? 25);
+const MAX_SENTENCE_WORDS = 25;
 
 export function prepare(text: string, tokens: Tokens): Prepared {
   const hit = cache.get(tokens);
