@@ -92,16 +92,10 @@ export function decodeBytes(bytes: Uint8Array, declared?: string, html = false, 
   // 3. UTF-8 when valid.
   if (bad < 0) return { text: utf8Fatal.decode(buf), encoding: cs ? `utf-8 (${how})` : 'utf-8', warnings };
   // 4. Mostly UTF-8 with a few broken bytes: keep UTF-8, mark them with U+FFFD.
-  let invalid = 0;
-  let multi = 0;
-  for (let i = 0; i < buf.length; i++) {
-    const c = buf[i];
-    if (c >= 0xc2 && c <= 0xf4) multi++;
-  }
-  const text = utf8Lossy.decode(buf);
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 0xfffd) invalid++;
-  if (cs === 'utf-8' || multi > invalid * 4) {
-    warnings.push(`${label}: invalid UTF-8 at byte ${bad} (${invalid} bad sequence${invalid === 1 ? '' : 's'} replaced by U+FFFD)`);
+  const { valid, invalid } = utf8Counts(buf);
+  if (cs === 'utf-8' || valid >= invalid) {
+    const text = utf8Lossy.decode(buf);
+    warnings.push(`${label}: invalid UTF-8 at byte ${bad} (${invalid} bad byte${invalid === 1 ? '' : 's'} replaced by U+FFFD)`);
     return { text, encoding: 'utf-8 (with errors)', warnings };
   }
   // 5. Detection among common single-byte code pages: the least improbable decoding wins.
@@ -110,7 +104,7 @@ export function decodeBytes(bytes: Uint8Array, declared?: string, html = false, 
   let bestScore = Infinity;
   for (const name of DETECT) {
     const s = iconv.decode(sample, name);
-    const score = badness(s);
+    const score = badness(s) + accentHeavyWords(s);
     if (score < bestScore) {
       bestScore = score;
       best = name;
@@ -123,4 +117,48 @@ export function decodeBytes(bytes: Uint8Array, declared?: string, html = false, 
 function hasMultibyte(b: Uint8Array): boolean {
   for (let i = 0; i < b.length; i++) if (b[i] >= 0x80) return true;
   return false;
+}
+
+/** Valid multi-byte UTF-8 sequences and invalid bytes in a buffer. */
+function utf8Counts(b: Uint8Array): { valid: number; invalid: number } {
+  let valid = 0;
+  let invalid = 0;
+  let i = 0;
+  const n = b.length;
+  while (i < n) {
+    const c = b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    let ok = len > 0 && i + len <= n;
+    for (let q = 1; ok && q < len; q++) if ((b[i + q] & 0xc0) !== 0x80) ok = false;
+    if (ok) {
+      valid++;
+      i += len;
+    } else {
+      invalid++;
+      i++;
+    }
+  }
+  return { valid, invalid };
+}
+
+/**
+ * Words made mostly of accented Latin letters ("Ïðèâåò"): how Cyrillic, Greek or Arabic text
+ * looks when decoded with a Western code page. Real Latin-script words are mostly ASCII.
+ */
+function accentHeavyWords(s: string): number {
+  let n = 0;
+  for (const w of s.split(/[^\p{L}]+/u)) {
+    if (w.length < 3) continue;
+    let acc = 0;
+    for (const ch of w) {
+      const c = ch.charCodeAt(0);
+      if (c >= 0xc0 && c <= 0x24f) acc++;
+    }
+    if (acc * 2 > w.length) n += 2;
+  }
+  return n;
 }
