@@ -128,6 +128,22 @@ interface ScanView {
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/** Length of a string in code points (no allocation). */
+export function cpLength(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
 const pairKey = (a: string, b: string) => `${a}\u0000${b}`;
 
 /** Site of a document: its `site` field, or the host of its URL. */
@@ -150,7 +166,7 @@ export function summaryOf(doc: Doc): DocSummary {
     site: siteOf(doc),
     date: doc.meta.published,
     url: doc.meta.url,
-    chars: codePointIndex(doc.original)[doc.original.length],
+    chars: cpLength(doc.original),
   };
 }
 
@@ -203,7 +219,7 @@ export function docView(doc: Doc, view: ViewMode = 'original'): DocView {
   const text = view === 'clean' ? doc.text : doc.original;
   return {
     ...summaryOf(doc),
-    chars: view === 'clean' ? codePointIndex(doc.text)[doc.text.length] : cp[doc.original.length],
+    chars: view === 'clean' ? cpLength(doc.text) : cp[doc.original.length],
     view,
     path: doc.path,
     author: doc.meta.author,
@@ -469,7 +485,7 @@ export class Service {
         }),
       });
     }
-    const out: TraceView = { view, chars: codePointIndex(q.original)[q.original.length], sources };
+    const out: TraceView = { view, chars: cpLength(q.original), sources };
     if (view === 'clean') out.queryText = q.text;
     return out;
   }
