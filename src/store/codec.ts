@@ -33,13 +33,31 @@ export function encodeMap(map: Uint32Array | undefined): Uint8Array | null {
   return out.slice(0, o);
 }
 
-export function decodeMap(bytes: Uint8Array | null, length: number): Uint32Array | undefined {
-  if (bytes === null) return undefined;
-  if (bytes.length === 0) {
+/** One shared identity map; documents up to 1 M characters get a view of it (no copy). */
+let IDENTITY = new Uint32Array(0);
+const SHARED_MAX = 1 << 20;
+
+function identity(length: number): Uint32Array {
+  if (length > SHARED_MAX) {
     const m = new Uint32Array(length);
     for (let i = 0; i < length; i++) m[i] = i;
     return m;
   }
+  if (IDENTITY.length < length) {
+    const next = new Uint32Array(Math.min(SHARED_MAX, Math.max(length, IDENTITY.length * 2, 65536)));
+    for (let i = 0; i < next.length; i++) next[i] = i;
+    IDENTITY = next;
+  }
+  return IDENTITY.subarray(0, length);
+}
+
+/**
+ * Decode a map; an identity map comes back as a read-only-by-convention view of a shared
+ * array (maps are never written after cleaning).
+ */
+export function decodeMap(bytes: Uint8Array | null, length: number): Uint32Array | undefined {
+  if (bytes === null) return undefined;
+  if (bytes.length === 0) return identity(length);
   let o = 0;
   const get = () => {
     let v = 0;
