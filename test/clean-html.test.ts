@@ -112,7 +112,7 @@ test('source tokenizer: text nodes with positions, scripts and comments skipped'
   const nodes = sourceTextNodes(src);
   assert.deepEqual(nodes.map((n) => n.text), ['a', 'b & c', 'd']);
   const amp = nodes[1];
-  assert.equal(src.slice(amp.starts[2], amp.ends[2]), '&amp;');
+  assert.equal(src.slice(amp.starts![2], amp.ends![2]), "&amp;");
 });
 
 test('HTML format is sniffed from the content when the path says nothing', () => {

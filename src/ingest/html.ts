@@ -23,10 +23,21 @@ export interface HtmlExtract {
   article: boolean;
 }
 
-interface SrcText {
+/** A text node of the source: its decoded text and where each char comes from. */
+export interface SrcText {
   text: string;
-  starts: number[];
-  ends: number[];
+  /** Source start of the raw text. */
+  start: number;
+  /** Per-char source positions, only when entities make them differ from start + q. */
+  starts: Int32Array | null;
+  ends: Int32Array | null;
+}
+
+function posStart(n: SrcText, q: number): number {
+  return n.starts ? n.starts[q] : n.start + q;
+}
+function posEnd(n: SrcText, q: number): number {
+  return n.ends ? n.ends[q] : n.start + q + 1;
 }
 
 const SKIP = new Set(['script', 'style', 'noscript', 'template', 'svg', 'math', 'iframe', 'object', 'head', 'title', 'textarea', 'select', 'button']);
@@ -53,8 +64,13 @@ function namedEntity(name: string): string | null {
   return v;
 }
 
-/** Decode text[s, e) (raw HTML text) into `out`, with source positions per decoded char. */
-function decodeText(src: string, s: number, e: number, out: SrcText): void {
+/** Decode raw HTML text src[s, e) into a SrcText with the source position of each char. */
+function decodeText(src: string, s: number, e: number): SrcText {
+  const amp = src.indexOf('&', s);
+  if (amp < 0 || amp >= e) return { text: src.slice(s, e), start: s, starts: null, ends: null };
+  let text = '';
+  const starts: number[] = [];
+  const ends: number[] = [];
   let i = s;
   while (i < e) {
     const c = src.charCodeAt(i);
@@ -70,20 +86,21 @@ function decodeText(src: string, s: number, e: number, out: SrcText): void {
         if (rep !== null) {
           const end = i + m[0].length;
           for (let q = 0; q < rep.length; q++) {
-            out.text += rep[q];
-            out.starts.push(i);
-            out.ends.push(end);
+            starts.push(i);
+            ends.push(end);
           }
+          text += rep;
           i = end;
           continue;
         }
       }
     }
-    out.text += src[i];
-    out.starts.push(i);
-    out.ends.push(i + 1);
+    text += src[i];
+    starts.push(i);
+    ends.push(i + 1);
     i++;
   }
+  return { text, start: s, starts: Int32Array.from(starts), ends: Int32Array.from(ends) };
 }
 
 /** Tokenize the page source: the text nodes in document order, with positions. */
@@ -93,11 +110,7 @@ export function sourceTextNodes(src: string): SrcText[] {
   let i = 0;
   let textStart = 0;
   const flush = (end: number) => {
-    if (end > textStart) {
-      const t: SrcText = { text: '', starts: [], ends: [] };
-      decodeText(src, textStart, end, t);
-      nodes.push(t);
-    }
+    if (end > textStart) nodes.push(decodeText(src, textStart, end));
   };
   while (i < n) {
     const lt = src.indexOf('<', i);
@@ -206,13 +219,24 @@ interface Matcher {
   unmatched: number;
 }
 
+/** Where a DOM text node's characters are: one or more pieces of source text nodes. */
 interface Match {
-  starts: number[];
-  ends: number[];
+  segs: { node: SrcText; at: number; len: number }[];
 }
 
 function slice(node: SrcText, at: number, len: number): Match {
-  return { starts: node.starts.slice(at, at + len), ends: node.ends.slice(at, at + len) };
+  return { segs: [{ node, at, len }] };
+}
+
+/** Source span of char q of a match. */
+function matchPos(hit: Match, q: number): [number, number] {
+  for (const g of hit.segs) {
+    if (q < g.len) return [posStart(g.node, g.at + q), posEnd(g.node, g.at + q)];
+    q -= g.len;
+  }
+  const g = hit.segs[hit.segs.length - 1];
+  const e = posEnd(g.node, g.at + g.len - 1);
+  return [e, e];
 }
 
 /**
@@ -238,8 +262,7 @@ function findNode(m: Matcher, text: string): Match | null {
     // A run of whole nodes (the first from `from`) that spells the text.
     const head = node.text.slice(from);
     if (head.length > 0 && text.startsWith(head)) {
-      const starts = node.starts.slice(from);
-      const ends = node.ends.slice(from);
+      const segs = [{ node, at: from, len: head.length }];
       let k = j + 1;
       let done = head.length;
       while (k < m.nodes.length && done < text.length) {
@@ -247,13 +270,12 @@ function findNode(m: Matcher, text: string): Match | null {
         const rest = text.length - done;
         if (nt.length <= rest ? text.startsWith(nt, done) : nt.startsWith(text.slice(done))) {
           const take = Math.min(nt.length, rest);
-          starts.push(...m.nodes[k].starts.slice(0, take));
-          ends.push(...m.nodes[k].ends.slice(0, take));
+          segs.push({ node: m.nodes[k], at: 0, len: take });
           done += take;
           if (done === text.length) {
             m.cursor = take === nt.length ? k + 1 : k;
             m.offset = take === nt.length ? 0 : take;
-            return { starts, ends };
+            return { segs };
           }
           k++;
         } else break;
@@ -261,7 +283,7 @@ function findNode(m: Matcher, text: string): Match | null {
       if (done === text.length) {
         m.cursor = k;
         m.offset = 0;
-        return { starts, ends };
+        return { segs };
       }
     }
   }
@@ -284,10 +306,16 @@ function walk(node: any, b: Builder, m: Matcher, pre: boolean): void {
       if (!t) continue;
       const hit = /\S/.test(t) ? findNode(m, t) : null;
       if (!hit && /\S/.test(t)) m.unmatched++;
+      const simple = hit && hit.segs.length === 1 && !hit.segs[0].node.starts ? hit.segs[0].node.start + hit.segs[0].at : -1;
       for (let q = 0; q < t.length; q++) {
         const c = t.charCodeAt(q);
-        const s = hit ? hit.starts[q] : b.lastEnd;
-        const e = hit ? hit.ends[q] : b.lastEnd;
+        let s: number;
+        let e: number;
+        if (simple >= 0) {
+          s = simple + q;
+          e = s + 1;
+        } else if (hit) [s, e] = matchPos(hit, q);
+        else s = e = b.lastEnd;
         if (!pre && (isSpaceCode(c) || c === 0xa0 && false)) b.space(s, e);
         else if (pre && c === 10) {
           b.breakAt(1);
@@ -315,14 +343,26 @@ function first(...vals: (string | null | undefined)[]): string | undefined {
   return undefined;
 }
 
+const metaIndex = new WeakMap<object, Map<string, string>>();
+
+/** content of the first <meta property|name|itemprop=KEY> among the keys (case-insensitive keys). */
 function metaContent(doc: any, ...keys: string[]): string | undefined {
+  let idx = metaIndex.get(doc);
+  if (!idx) {
+    idx = new Map();
+    for (const el of doc.querySelectorAll('meta')) {
+      const v = el.getAttribute('content');
+      if (!v || !v.trim()) continue;
+      for (const a of ['property', 'name', 'itemprop']) {
+        const k = el.getAttribute(a);
+        if (k && !idx.has(k.toLowerCase())) idx.set(k.toLowerCase(), v.trim());
+      }
+    }
+    metaIndex.set(doc, idx);
+  }
   for (const k of keys) {
-    const el =
-      doc.querySelector(`meta[property="${k}"]`) ??
-      doc.querySelector(`meta[name="${k}"]`) ??
-      doc.querySelector(`meta[itemprop="${k}"]`);
-    const v = el?.getAttribute('content');
-    if (v && v.trim()) return v.trim();
+    const v = idx.get(k.toLowerCase());
+    if (v) return v;
   }
   return undefined;
 }
@@ -425,12 +465,10 @@ export function extractHtml(html: string, url?: string): HtmlExtract {
     return fromNodes(nodes, html.length, {}, warnings);
   }
   const meta = extractMetadata(document, url);
-  // The visible-text fallback needs an unmodified body: Readability changes the DOM in place.
-  const body = document.body;
   let article: any = null;
   try {
-    const clone = parseHTML(html).document;
-    const r = new Readability(clone as unknown as Document, { serializer: (n: Node) => n as any });
+    // Readability changes the DOM in place; the metadata is read already.
+    const r = new Readability(document as unknown as Document, { serializer: (n: Node) => n as any });
     const res = r.parse();
     if (res && res.content && (res.textContent ?? '').trim().length >= 140) {
       article = res.content;
@@ -443,6 +481,15 @@ export function extractHtml(html: string, url?: string): HtmlExtract {
   } catch (e) {
     warnings.push(`article extraction failed (${(e as Error).message})`);
   }
+  if (!article) {
+    // The visible-text fallback needs the page as it was: parse it again (rare).
+    try {
+      document = parseHTML(html).document;
+    } catch {
+      return fromNodes(nodes, html.length, meta, warnings);
+    }
+  }
+  const body = document.body;
   if (!article) warnings.push('no article found in the page; using all its visible text');
   const b = new Builder();
   const m: Matcher = { nodes, cursor: 0, offset: 0, unmatched: 0 };
@@ -457,8 +504,8 @@ function fromNodes(nodes: SrcText[], len: number, meta: Metadata, warnings: stri
   for (const t of nodes) {
     for (let q = 0; q < t.text.length; q++) {
       const c = t.text.charCodeAt(q);
-      if (isSpaceCode(c)) b.space(t.starts[q], t.ends[q]);
-      else b.push(t.text[q], t.starts[q], t.ends[q]);
+      if (isSpaceCode(c)) b.space(posStart(t, q), posEnd(t, q));
+      else b.push(t.text[q], posStart(t, q), posEnd(t, q));
     }
     b.breakAt(2);
   }
