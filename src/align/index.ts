@@ -125,6 +125,7 @@ interface Ctx {
   normB: Float64Array;
   sa: Int32Array; // seeds
   sb: Int32Array;
+  sc: Float64Array; // seed cosines
   o: Required<AlignOptions>;
 }
 
@@ -191,7 +192,8 @@ function clusterSeeds(ctx: Ctx, idx: number[], maxGap: number): number[][] {
 function extend(ctx: Ctx, idx: number[], maxGap: number, out: Frag[]): void {
   if (idx.length === 0) return;
   const { sa, sb } = ctx;
-  for (const g of clusterSeeds(ctx, idx, maxGap)) {
+  for (let g of clusterSeeds(ctx, idx, maxGap)) {
+    g = dropStragglers(ctx, g);
     let a0 = Infinity, a1 = -1, b0 = Infinity, b1 = -1;
     for (const s of g) {
       if (sa[s] < a0) a0 = sa[s];
@@ -204,6 +206,42 @@ function extend(ctx: Ctx, idx: number[], maxGap: number, out: Frag[]): void {
     if (f.cos >= ctx.o.minFragmentCosine) out.push(f);
     else if (maxGap > 0 && g.length > 1) extend(ctx, g, maxGap - 1, out);
   }
+}
+
+const WEAK = 0.4;
+
+/**
+ * A weak seed (cosine below WEAK) at the edge of a cluster, more than one sentence away from
+ * every other seed on either side, is a same-topic sentence the gap bridging picked up: drop it.
+ */
+function dropStragglers(ctx: Ctx, g: number[]): number[] {
+  const { sa, sb, sc } = ctx;
+  let cur = g;
+  for (let changed = true; changed && cur.length > 1; ) {
+    changed = false;
+    let a0 = Infinity, a1 = -1, b0 = Infinity, b1 = -1;
+    for (const s of cur) {
+      a0 = Math.min(a0, sa[s]); a1 = Math.max(a1, sa[s]);
+      b0 = Math.min(b0, sb[s]); b1 = Math.max(b1, sb[s]);
+    }
+    for (const s of cur) {
+      if (sc[s] >= WEAK) continue;
+      const edge = sa[s] === a0 || sa[s] === a1 || sb[s] === b0 || sb[s] === b1;
+      if (!edge) continue;
+      let nearA = Infinity, nearB = Infinity;
+      for (const t of cur) {
+        if (t === s) continue;
+        nearA = Math.min(nearA, Math.abs(sa[t] - sa[s]));
+        nearB = Math.min(nearB, Math.abs(sb[t] - sb[s]));
+      }
+      if (nearA > 2 || nearB > 2) {
+        cur = cur.filter((t) => t !== s);
+        changed = true;
+        break;
+      }
+    }
+  }
+  return cur;
 }
 
 function overlaps(x0: number, x1: number, y0: number, y1: number): boolean {
@@ -637,7 +675,7 @@ export function align(source: AlignInput, derived: AlignInput, opts: AlignOption
     seedA.length = seedB.length = seedCos.length = w;
   }
 
-  const ctx: Ctx = { pa, pb, normA, normB, sa: Int32Array.from(seedA), sb: Int32Array.from(seedB), o };
+  const ctx: Ctx = { pa, pb, normA, normB, sa: Int32Array.from(seedA), sb: Int32Array.from(seedB), sc: Float64Array.from(seedCos), o };
   const all = seedA.map((_, k) => k);
   let frags: Frag[] = [];
   extend(ctx, all.slice(), o.maxGap, frags);

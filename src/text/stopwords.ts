@@ -14,7 +14,9 @@ export const STOPWORDS: readonly string[] = (
   'most other some such no nor not only own same so than too very s t can will just don ' +
   'should now d ll m o re ve y ain aren couldn didn doesn hadn hasn haven isn ma mightn ' +
   'mustn needn shan shouldn wasn weren won wouldn dont doesnt didnt isnt wasnt cant wont im ' +
-  'ive id youre theyre weve would could also may might must shall us upon'
+  'ive id youre theyre weve youve youd youll theyve theyll hes shes thats theres whats ' +
+  'wouldnt couldnt shouldnt arent werent hasnt havent hadnt mustnt neednt ' +
+  'would could also may might must shall us upon'
 ).split(' ');
 
 /** Token hashes of the stopwords. */
