@@ -191,3 +191,22 @@ test('empty input gives an empty doc', () => {
   assert.equal(d.map.length, 1);
   assert.deepEqual(d.boilerplate, []);
 });
+
+test('decoding: BOMs, declared Windows-1252 (not Node 20 TextDecoder), HTML meta charset', () => {
+  const u16 = cleanSource({ id: 'a', path: 'a.txt', bytes: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Grüße €', 'utf16le')]), meta: {} });
+  assert.equal(u16.text, 'Grüße €');
+  assert.equal(u16.encoding, 'utf-16le (BOM)');
+  const u8 = cleanSource({ id: 'b', path: 'b.txt', bytes: Buffer.from('\ufeffZoë', 'utf8'), meta: {} });
+  assert.equal(u8.text, 'Zoë');
+  assert.equal(u8.encoding, 'utf-8 (BOM)');
+  const w = cleanSource({ id: 'c', path: 'c.txt', bytes: Buffer.from([0x80, 0x20, 0x93, 0x71, 0x94, 0x20, 0x85, 0x20, 0x9e]), charset: 'windows-1252', meta: {} });
+  assert.equal(w.text, '€ “q” … ž');
+  assert.equal(w.encoding, 'windows-1252 (declared)');
+  // A latin1 label means windows-1252 (WHATWG)
+  const l = cleanSource({ id: 'd', path: 'd.txt', bytes: Buffer.from([0x93, 0x71, 0x94]), charset: 'ISO-8859-1', meta: {} });
+  assert.equal(l.text, '“q”');
+  // A page that declares a legacy charset but is valid UTF-8 is read as UTF-8, with a warning.
+  const h = cleanSource({ id: 'e', path: 'e.html', bytes: Buffer.from('<html><head><meta charset="iso-8859-1"></head><body><p>Caf\u00e9 crème</p></body></html>'), meta: {} });
+  assert.ok(h.text.includes('Café crème'));
+  assert.ok(h.warnings?.some((x) => x.includes('valid UTF-8')));
+});
