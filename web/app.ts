@@ -424,7 +424,9 @@ function bar(x: number, cls = ''): HTMLElement {
 
 async function storiesPage(root: HTMLElement): Promise<void> {
   root.append(el('h1', { textContent: 'Stories' }));
-  const r = await api<{ stories: StorySummary[]; total: number }>('/api/stories');
+  const wait = el('p', { className: 'muted', textContent: 'Scanning the index for reuse… (the first scan after adding documents takes a while on a large index)' });
+  root.append(wait);
+  const r = await api<{ stories: StorySummary[]; total: number }>('/api/stories').finally(() => wait.remove());
   if (!r.stories.length) {
     root.append(el('div', { className: 'note' }, 'No stories yet: no two indexed documents share text. ', link('#/add', 'Add documents'), '.'));
     return;
