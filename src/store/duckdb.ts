@@ -5,7 +5,9 @@
 // MinHash signature. Each `add` call is one transaction written with an appender, so a run
 // killed half-way leaves every earlier batch whole and nothing of the batch in flight; running
 // it again adds what is missing. Candidate pairs and lookups run on an in-memory postings index
-// built from the fingerprint blobs on first use (8 bytes per posting).
+// built from the fingerprint blobs on first use (8 bytes per posting). The document number `n`
+// is the primary key: its ART index turns loading a few documents into point reads (about 1 ms
+// a document instead of a scan of whole vectors of texts).
 
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { Doc } from '../types.ts';
@@ -80,7 +82,7 @@ export class DuckDBStore implements Store {
     if (!readOnly) {
       await this.conn.run(`CREATE TABLE IF NOT EXISTS reprint_info (key VARCHAR, value VARCHAR)`);
       await this.conn.run(`CREATE TABLE IF NOT EXISTS docs (
-        n UINTEGER, id VARCHAR, path VARCHAR, meta VARCHAR, original VARCHAR, text VARCHAR,
+        n UINTEGER PRIMARY KEY, id VARCHAR, path VARCHAR, meta VARCHAR, original VARCHAR, text VARCHAR,
         map BLOB, map_end BLOB, extra VARCHAR, fp BLOB, sig BLOB, chars UINTEGER)`);
       const v = await this.conn.runAndReadAll(`SELECT value FROM reprint_info WHERE key = 'schema'`);
       if (v.currentRowCount === 0) await this.conn.run(`INSERT INTO reprint_info VALUES ('schema', '${SCHEMA_VERSION}')`);

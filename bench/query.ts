@@ -1,0 +1,74 @@
+// Query latency: engine.trace of a ~5 KB article against a DuckDB index of a generated corpus
+// (bench/gen). The index is built once into $TMPDIR/reprint-query-N.duckdb and reused.
+//
+//   npx tsx bench/query.ts [N=10000] [--queries 200]
+
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tmpdir, availableParallelism, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generate, rng } from './lib/gen.ts';
+import { Engine } from '../src/engine.ts';
+import { openStore } from '../src/store/index.ts';
+import { readSources } from '../src/ingest/index.ts';
+
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { queries: { type: 'string', default: '200' } } });
+const n = Number(positionals[0] ?? 10000);
+const Q = Number(values.queries);
+const dir = join(tmpdir(), `reprint-gen-${n}`);
+if (!existsSync(join(dir, 'corpus.jsonl'))) {
+  await mkdir(dir, { recursive: true });
+  const base = fileURLToPath(new URL('../../shared/data/bbc/', import.meta.url));
+  await generate({ n, seed: 1, base }, join(dir, 'corpus.jsonl'), join(dir, 'truth.jsonl'));
+}
+const db = join(tmpdir(), `reprint-query-${n}.duckdb`);
+let buildSeconds: number | null = null;
+if (!existsSync(db)) {
+  const t0 = performance.now();
+  const e = new Engine({ store: await openStore(db), workers: availableParallelism() });
+  await e.add(readSources([join(dir, 'corpus.jsonl')], () => {}));
+  await e.close();
+  buildSeconds = (performance.now() - t0) / 1000;
+}
+
+// Queries: ~5 KB made of an indexed article's paragraphs (so there is something to find) and
+// new text, a quarter of them with no indexed text at all.
+const lines = (await readFile(join(dir, 'corpus.jsonl'), 'utf8')).split('\n').filter(Boolean);
+const r = rng(7);
+const queries: string[] = [];
+for (let i = 0; i < Q; i++) {
+  const own = JSON.parse(lines[Math.floor(r() * lines.length)]).text.split('\n\n').reverse().join('\n\n');
+  const scrambled = own.split(' ').sort(() => r() - 0.5).join(' ');
+  let text: string;
+  if (i % 4 === 3) text = scrambled;
+  else {
+    const src = JSON.parse(lines[Math.floor(r() * lines.length)]).text as string;
+    text = src.slice(0, 2500) + '\n\n' + scrambled;
+  }
+  queries.push(text.slice(0, 5000));
+}
+
+const tOpen = performance.now();
+const store = await openStore(db, { readOnly: true });
+const engine = new Engine({ store });
+await engine.trace({ id: '', path: 'warm-up', text: queries[0], meta: {} }); // loads the postings index
+const openSeconds = (performance.now() - tOpen) / 1000;
+const times: number[] = [];
+let found = 0;
+for (const q of queries) {
+  const t0 = performance.now();
+  const res = await engine.trace({ id: '', path: 'query', text: q, meta: {} });
+  times.push(performance.now() - t0);
+  if (res.sources.length) found++;
+}
+await engine.close();
+times.sort((a, b) => a - b);
+const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))];
+console.log(`Query: engine.trace of ~5 KB articles on a DuckDB index of ${n.toLocaleString('en-US')} generated documents (load ${loadavg()[0].toFixed(1)})\n`);
+console.log('| index docs | index build s | open + postings load s | queries | with a source | median ms | p90 ms | p99 ms | max ms | peak RSS MB |');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log(
+  `| ${n.toLocaleString('en-US')} | ${buildSeconds === null ? 'cached' : buildSeconds.toFixed(1)} | ${openSeconds.toFixed(2)} | ${Q} | ${found} | ${pct(50).toFixed(1)} | ${pct(90).toFixed(1)} | ${pct(99).toFixed(1)} | ${times[times.length - 1].toFixed(1)} | ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} |`,
+);
