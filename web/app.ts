@@ -700,14 +700,12 @@ function addPage(root: HTMLElement): void {
   tok.value = token();
   tok.oninput = () => sessionStorage.setItem('reprint-token', tok.value);
   root.append(
-    el('div', { className: 'row' }, fileIn),
+    el('div', { className: 'row' }, fileIn, el('span', { className: 'grow' }), el('label', { className: 'small muted', textContent: 'Token (if the server asks for one): ' }), tok),
     drop,
     el('h2', { textContent: 'Or paste one document' }),
-    el('div', { className: 'row' }, id, url, date),
+    el('div', { className: 'row fields' }, id, url, date),
     text,
     el('div', { className: 'row' }, go),
-    el('h2', { textContent: 'Token' }),
-    tok,
     out,
   );
 }
