@@ -106,9 +106,12 @@ function isTitleCase(ws: string[], raw: string): boolean {
   return cap / toks.length >= 0.8 && content > 0 && upperContent / content >= 0.75 && ws.length <= 20;
 }
 
-/** Sentence ends: a word of 2+ letters or digits, then . ! or ?, then a capital or the end. */
+/**
+ * Sentence ends: two letters or digits (or one and a closing quote or bracket), then . ! or ?,
+ * then a capital or the end. "U.S. officials" and "A.G. Bill" do not count.
+ */
 function sentenceCount(s: string): number {
-  const m = s.match(/[\p{Ll}\p{N})]{2}[.!?]+["”’)]*(?=\s+["“‘(]?[\p{Lu}\p{N}]|\s*$)/gu);
+  const m = s.match(/(?:[\p{L}\p{N}%]{2}|[\p{L}\p{N}%]["”’)])[.!?]+["”’)]*(?=\s+["“‘(]?[\p{Lu}\p{N}]|\s*$)/gu);
   return m ? m.length : 0;
 }
 
@@ -215,9 +218,11 @@ export function classifyLines(
   for (let i = 0; i < blocks.length; i++) {
     if (cls[i] !== C_SHORT) continue;
     let p = C_BAD;
+    let pEdge = true;
     for (let j = i - 1; j >= 0; j--)
       if (fin[j] !== C_SHORT) {
         p = fin[j];
+        pEdge = false;
         break;
       }
     let q = C_BAD;
@@ -231,6 +236,9 @@ export function classifyLines(
       }
       dist += blocks[j].text.length;
     }
+    // The ends of the text are no evidence either way: take the other side's class.
+    if (nextIdx < 0) q = pEdge ? C_GOOD : p;
+    if (pEdge) p = q;
     if (p === C_GOOD && q === C_GOOD) fin[i] = C_GOOD;
     else if (p === C_BAD && q === C_BAD) fin[i] = C_BAD;
     else if (q === C_GOOD && dist < 200 && nextIdx >= 0) fin[i] = C_GOOD; // heading before the text
