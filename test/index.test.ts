@@ -93,3 +93,19 @@ test('index with a bad --workers value is a usage error', () => {
   assert.equal(r.status, 2);
   assert.match(r.stderr, /--workers/);
 });
+
+test('progress: a bar with documents, MB, docs/s and ETA; quiet lines when not a terminal', async () => {
+  const { ProgressBar } = await import('../src/cli/progress.ts');
+  const chunks: string[] = [];
+  const stream = { isTTY: false, write: (s: string) => (chunks.push(s), true) } as unknown as NodeJS.WriteStream;
+  const bar = new ProgressBar({ stream, totalChars: 10e6, every: 0 });
+  const l = bar.line({ phase: 'add', done: 5000, chars: 5e6 }, 10);
+  assert.match(l, /50% reading: 5,000 documents, 5\.0 MB, 500 docs\/s, ETA 10s/);
+  assert.match(bar.line({ phase: 'align', done: 30, total: 120 }, 3), /25% aligning: 30\/120 pairs, 10 pairs\/s, ETA 9s/);
+  bar.update({ phase: 'add', done: 1, chars: 10 });
+  assert.equal(chunks.length, 1);
+  assert.ok(chunks[0].endsWith('\n') && !chunks[0].includes('\r'), 'plain lines in logs');
+  const quiet = new ProgressBar({ stream, quiet: true, every: 0 });
+  quiet.update({ phase: 'add', done: 1, chars: 10 });
+  assert.equal(chunks.length, 1);
+});
