@@ -209,6 +209,8 @@ function extend(ctx: Ctx, idx: number[], maxGap: number, out: Frag[]): void {
 }
 
 const WEAK = 0.4;
+/** Work budget of one passage's word diff (steps); beyond it the passage gets no edits. */
+const DIFF_BUDGET = 50_000_000;
 
 /**
  * A weak seed (cosine below WEAK) at the edge of a cluster, more than one sentence away from
@@ -485,7 +487,8 @@ function describe(
 ): Passage | null {
   const at = A.tokens, bt = B.tokens;
   const n = ta1 - ta0, m = tb1 - tb0;
-  const maxD = Math.min(Math.floor(0.5 * (n + m)), 3000);
+  // Bounded work: O((n + m) * maxD) steps at most.
+  const maxD = Math.min(Math.floor(0.5 * (n + m)), 3000, Math.floor(DIFF_BUDGET / Math.max(1, n + m)));
   const r = diffTokens(at.hashes, ta0, ta1, bt.hashes, tb0, tb1, maxD);
   const span = (t: Tokens, i0: number, i1: number): [number, number] => [t.starts[i0], t.ends[i1 - 1]];
   if (!r || r.ma.length === 0) {
