@@ -9,7 +9,8 @@ Usage:
   reprint index add PATH... [--db FILE]                    add documents to a persistent index
   reprint query FILE|- [--db FILE] [--json]                where did this text come from?
   reprint dedup IN.jsonl --out KEPT.jsonl [...]            near-duplicate removal
-  reprint serve [--db FILE] [--port 8080]                  web app and HTTP API
+  reprint serve [PATH...] [--db FILE] [--port 8080] [--host 127.0.0.1] [--token T]
+                                                           web app and HTTP API
 
 PATH: files or folders (.txt .md .html .jsonl[.gz] .warc[.gz]), or - for standard input.
 Run "reprint COMMAND --help" for a command's options.`;
