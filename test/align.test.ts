@@ -175,3 +175,39 @@ test('diffTokens: matches in order, bounded by maxD', () => {
   assert.ok(same);
   assert.deepEqual([...same.ma], [1, 2, 3]);
 });
+
+test('a summary of the source is one passage over the stretch it condenses', () => {
+  const src = [
+    'The regional council approved a new budget for public transport on Monday evening.',
+    'Bus fares across the county will fall by ten percent from the first of April.',
+    'Councillors argued for hours about the cost of the scheme before the final vote.',
+    'The plan adds forty electric buses to the fleet over the next three years.',
+    'Drivers welcomed the decision but warned that staff shortages remain a problem.',
+    'Several rural routes that were cut last winter will be restored in the summer.',
+    'The opposition said the money should have gone to repairing damaged roads instead.',
+    'A new night service will connect the university campus with the railway station.',
+    'Officials expect passenger numbers to grow by a fifth within two years.',
+    'The budget also funds new shelters and real-time arrival screens at busy stops.',
+    'Residents can comment on the timetable changes at public meetings next month.',
+    'The council will review the scheme after eighteen months of operation.',
+  ].join(' ');
+  const intro =
+    'Gardening season starts early this year. Tomatoes need warm soil and plenty of water. Many growers prefer raised beds for their vegetables. Compost improves the texture of heavy clay. Slugs can destroy young lettuce overnight. ';
+  const summary =
+    'The regional council approved a budget that cuts bus fares by ten percent. Forty electric buses will join the fleet and rural routes cut last winter will return. A night service will link the university campus and the railway station. New shelters and arrival screens are also funded at busy stops.';
+  const outro =
+    ' Pruning roses in late winter encourages strong growth. Mulch keeps moisture in the ground during dry spells. Birds visit feeders more often when frost arrives.';
+  const a = input(src);
+  const b = input(intro + summary + outro);
+  const ps = align(a, b);
+  checkShape(a, b, ps);
+  assert.equal(ps.length, 1);
+  const s = find(b.text, summary);
+  assert.ok(covered(ps, 'derived', s) > 0.95);
+  assert.equal(covered(ps, 'derived', find(b.text, 'Gardening season')), 0);
+  assert.equal(covered(ps, 'derived', find(b.text, 'Pruning roses')), 0);
+  // The source side spans the sentences the summary draws on, first to last.
+  assert.equal(ps[0].source[0], 0);
+  assert.ok(ps[0].source[1] >= src.indexOf('The budget also funds') + 10);
+  assert.ok(ps[0].source[1] - ps[0].source[0] > 2 * (ps[0].derived[1] - ps[0].derived[0]));
+});
