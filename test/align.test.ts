@@ -211,3 +211,26 @@ test('a summary of the source is one passage over the stretch it condenses', () 
   assert.ok(ps[0].source[1] >= src.indexOf('The budget also funds') + 10);
   assert.ok(ps[0].source[1] - ps[0].source[0] > 2 * (ps[0].derived[1] - ps[0].derived[0]));
 });
+
+test('unrelated news articles on the same topic share no passages (BBC business, politics)', () => {
+  const BBC = new URL('../../shared/data/bbc/', import.meta.url);
+  for (const cat of ['business', 'politics']) {
+    const dir = new URL(cat + '/', BBC);
+    const docs = readdirSync(dir)
+      .filter((f) => f.endsWith('.txt'))
+      .sort()
+      .slice(0, 40)
+      .map((f) => input(readFileSync(new URL(f, dir), 'utf8')));
+    let withPassages = 0;
+    let pairs = 0;
+    for (let i = 0; i < docs.length; i++) {
+      for (let j = i + 1; j < docs.length; j++) {
+        if (docs[i].text === docs[j].text) continue;
+        pairs++;
+        if (align(docs[i], docs[j]).length > 0) withPassages++;
+      }
+    }
+    assert.ok(pairs > 700);
+    assert.equal(withPassages, 0, `${cat}: ${withPassages} of ${pairs} pairs with passages`);
+  }
+});
