@@ -40,6 +40,7 @@ interface Block {
   cue: boolean;
   words: number;
   keep?: boolean;
+  sentences?: number;
 }
 
 function words(s: string): string[] {
@@ -156,6 +157,7 @@ export function classifyLines(
     } else if (len < 70) b.cls = C_SHORT;
     else {
       const sent = sentenceCount(t);
+      b.sentences = sent;
       if (density >= 0.3 && len >= 200) b.cls = C_GOOD;
       else if (sent >= 1)
         b.cls = density >= 0.15 && ((len >= 140 && sent >= 2) || (density >= 0.3 && len >= 120)) ? C_GOOD : C_NEAR;
@@ -165,16 +167,31 @@ export function classifyLines(
   // Teaser lists (sidebars of "related" headlines with one-sentence summaries): a run of
   // headlines, short summaries and cue lines with 3+ headlines, after the article has started.
   const teaser = new Uint8Array(blocks.length);
-  const isHeadline = (b: Block) =>
-    !b.cue && b.text.length < 110 && !/[.:;,]$/.test(b.text) && isTitleCase(words(b.text), b.text);
-  const isSummary = (b: Block) => b.text.length < 400 && sentenceCount(b.text) <= 2;
+  const headCache = new Map<Block, boolean>();
+  const sumCache = new Map<Block, boolean>();
+  const isHeadline = (b: Block) => {
+    let v = headCache.get(b);
+    if (v === undefined) {
+      v = !b.cue && b.text.length < 110 && !/[.:;,]$/.test(b.text) && isTitleCase(words(b.text), b.text);
+      headCache.set(b, v);
+    }
+    return v;
+  };
+  const isSummary = (b: Block) => {
+    let v = sumCache.get(b);
+    if (v === undefined) {
+      v = b.text.length < 400 && (b.sentences ?? sentenceCount(b.text)) <= 2;
+      sumCache.set(b, v);
+    }
+    return v;
+  };
   let firstGood = blocks.findIndex((b) => b.cls === C_GOOD);
   if (firstGood < 0) firstGood = 0;
   for (let i = firstGood + 1; i < blocks.length; i++) {
     if (!(blocks[i].cue || isHeadline(blocks[i]))) continue;
     let j = i;
     let pairs = 0;
-    while (j < blocks.length) {
+    while (j < blocks.length && j - i < 400) {
       const b = blocks[j];
       if (isHeadline(b)) {
         if (j + 1 < blocks.length && !isHeadline(blocks[j + 1]) && !blocks[j + 1].cue && isSummary(blocks[j + 1])) {

@@ -461,6 +461,7 @@ function findEdits(text: string, focus: Uint8Array | null): Edit[] {
   const n = text.length;
   const edits: Edit[] = [];
   const cands: { ws: number; we: number; opts: Option[] }[] = [];
+  const cache = new Map<string, Option[]>();
   let hasC1 = false;
   let i = 0;
   while (i < n) {
@@ -504,17 +505,29 @@ function findEdits(text: string, focus: Uint8Array | null): Edit[] {
       }
     }
     const word = text.slice(ws, we);
-    const before = badness(word);
-    const opts: Option[] = [];
-    for (let k = 0; k < CODE_PAGES.length; k++) {
-      if (!(mask & (1 << k))) continue;
-      const { pieces, evidence } = decodeWord(text, ws, we, k, t, focus === null);
-      if (pieces.length === 0) continue;
-      const after = badness(applyPieces(text, ws, we, pieces));
-      if (after > before) continue;
-      opts.push({ k, pieces, after, score: before - after + evidence, ok: before - after + evidence >= 1 });
+    // The same broken word recurs (“ ” ’ …): its readings depend only on the word and the few
+    // characters around it, so they are computed once per text.
+    const key = word.length <= 64 ? text.slice(Math.max(0, ws - 1), Math.min(n, we + 8)) + (ws === 0 ? '\u0002' : '') : null;
+    let rel = key !== null ? cache.get(key) : undefined;
+    if (rel === undefined) {
+      const before = badness(word);
+      const opts: Option[] = [];
+      for (let k = 0; k < CODE_PAGES.length; k++) {
+        if (!(mask & (1 << k))) continue;
+        const { pieces, evidence } = decodeWord(text, ws, we, k, t, focus === null);
+        if (pieces.length === 0) continue;
+        const after = badness(applyPieces(text, ws, we, pieces));
+        if (after > before) continue;
+        const rp = pieces.map((p) => ({ start: p.start - ws, end: p.end - ws, text: p.text }));
+        opts.push({ k, pieces: rp, after, score: before - after + evidence, ok: before - after + evidence >= 1 });
+      }
+      rel = opts;
+      if (key !== null) cache.set(key, opts);
     }
-    if (opts.length) cands.push({ ws, we, opts });
+    if (rel.length) {
+      const opts = rel.map((o) => ({ ...o, pieces: o.pieces.map((p) => ({ start: p.start + ws, end: p.end + ws, text: p.text })) }));
+      cands.push({ ws, we, opts });
+    }
     i = we;
   }
   if (cands.length) {
