@@ -55,7 +55,7 @@ export interface AlignOptions {
   summaryRatio?: number;
   /** ...with this gap, in sentences (24). */
   summaryGap?: number;
-  /** Summary window: 4 sentences with at least this share of their content words in the other text (0.65)... */
+  /** Summary window: 4 sentences with at least this share of their content words in the other text (0.65; above 1 turns summary windows off)... */
   summaryContainment?: number;
   /** ...this much above the share of the whole text (0.3)... */
   summaryLift?: number;
