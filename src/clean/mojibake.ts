@@ -365,7 +365,7 @@ function decodeWord(
           ev++;
         }
         evidence += ev;
-        const end = eatSpace ? j + n : j + n;
+        const end = j + n;
         pieces.push({ start: j, end, text: lossy ? '\ufffd' : String.fromCodePoint(cp) });
         j = end;
         continue;
