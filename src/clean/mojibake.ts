@@ -68,6 +68,8 @@ export const CODE_PAGES = [
 interface Tables {
   /** enc[k][charCode] = byte (0x80..0xFF) of the char in code page k, 0 when none. */
   enc: Uint8Array[];
+  /** definesC1[k][i] = 1 when code page k has its own (non-control) char for byte 0x80 + i. */
+  definesC1: Uint8Array[];
   /** Bit k set when the char is a UTF-8 lead byte (C2..F4) in code page k. */
   lead: Uint32Array;
   /** Bit k set when the char is a UTF-8 continuation byte (80..BF) in code page k. */
@@ -97,6 +99,7 @@ function build(): Tables {
   const w = highBytes('windows-1252');
   const w1252 = new Uint16Array(32);
   const lost9d: boolean[] = [];
+  const definesC1: Uint8Array[] = [];
   for (let i = 0; i < 32; i++) w1252[i] = w.charCodeAt(i) === 0xfffd ? 0 : w.charCodeAt(i);
   CODE_PAGES.forEach((name, k) => {
     const e = new Uint8Array(65536);
@@ -110,6 +113,9 @@ function build(): Tables {
       }
     }
     lost9d.push(!defined.has(0x1d) || dec.charCodeAt(0x1d) === 0x9d);
+    const dc = new Uint8Array(32);
+    for (let i = 0; i < 32; i++) if (defined.has(i) && dec.charCodeAt(i) !== 0x80 + i) dc[i] = 1;
+    definesC1.push(dc);
     // Sloppy fallbacks for undefined bytes: C1 control, Windows-1252 char, Latin-1 char.
     for (let i = 0; i < 128; i++) {
       if (defined.has(i)) continue;
@@ -131,7 +137,7 @@ function build(): Tables {
   const mac = highBytes('macintosh');
   const macC1 = new Uint16Array(32);
   for (let i = 0; i < 32; i++) macC1[i] = mac.charCodeAt(i);
-  return { enc, lead, cont, w1252, lost9d, macC1, c1Evidence: CODE_PAGES.map((n) => /^(windows|koi8)/.test(n)) };
+  return { enc, definesC1, lead, cont, w1252, lost9d, macC1, c1Evidence: CODE_PAGES.map((n) => /^(windows|koi8)/.test(n)) };
 }
 
 function getTables(): Tables {
@@ -250,13 +256,14 @@ function decodeWord(
   k: number,
   t: Tables,
   firstPass: boolean,
-): { pieces: Piece[]; evidence: number } {
+): { pieces: Piece[]; evidence: number; sloppy: number } {
   const enc = t.enc[k];
   const pieces: Piece[] = [];
   let evidence = 0;
   let qOnly = 0; // pieces made of a lead and "?" only
   let qAll = 0;
   let strong = 0; // pieces not flagged as plausible as they stand
+  let sloppy = 0;
   let j = s;
   while (j < e) {
     const lc = text.charCodeAt(j);
@@ -290,6 +297,9 @@ function decodeWord(
         if (c2 === 0xa0 && text.charCodeAt(pos + 1) >= 65 && text.charCodeAt(pos + 1) <= 90) possessive = true;
         realCont++;
         if (c2 >= 0x2500 && c2 <= 0x259f) boxSeen = true;
+        // A C1 control standing for a byte this code page prints as a character: a decoder for
+        // this code page would not have produced it (an ISO-8859 one would).
+        if (c2 >= 0x80 && c2 <= 0x9f && t.definesC1[k][c2 - 0x80]) sloppy++;
         let b2 = c2 >= 0x80 ? enc[c2] : 0;
         if (c2 < 0 && pos === e && q === n - 1 && text.charCodeAt(e) === 0x20 && A0_AS_SPACE[k] && spaceLeads(text, j, e)) {
           // 0xA0 turned into a space (ftfy's restore_byte_a0)
@@ -383,7 +393,7 @@ function decodeWord(
   }
   // Two or more valid sequences in one word rarely happen by chance.
   if (strong >= 2) evidence++;
-  return { pieces, evidence };
+  return { pieces, evidence, sloppy };
 }
 
 /** A byte 0x80..0x9F counts as evidence only inside a word (not "NAME™" or "word…"). */
@@ -442,6 +452,8 @@ interface Option {
   k: number;
   pieces: Piece[];
   after: number;
+  /** C1 controls read as bytes that this code page prints as characters. */
+  sloppy: number;
   score: number;
   /** Enough evidence on its own. */
   ok: boolean;
@@ -514,12 +526,12 @@ function findEdits(text: string, focus: Uint8Array | null): Edit[] {
       const opts: Option[] = [];
       for (let k = 0; k < CODE_PAGES.length; k++) {
         if (!(mask & (1 << k))) continue;
-        const { pieces, evidence } = decodeWord(text, ws, we, k, t, focus === null);
+        const { pieces, evidence, sloppy } = decodeWord(text, ws, we, k, t, focus === null);
         if (pieces.length === 0) continue;
         const after = badness(applyPieces(text, ws, we, pieces));
         if (after > before) continue;
         const rp = pieces.map((p) => ({ start: p.start - ws, end: p.end - ws, text: p.text }));
-        opts.push({ k, pieces: rp, after, score: before - after + evidence, ok: before - after + evidence >= 1 });
+        opts.push({ k, pieces: rp, after, sloppy, score: before - after + evidence, ok: before - after + evidence >= 1 });
       }
       rel = opts;
       if (key !== null) cache.set(key, opts);
@@ -537,7 +549,9 @@ function findEdits(text: string, focus: Uint8Array | null): Edit[] {
     for (const c of cands) {
       let max = 0;
       for (const o of c.opts) if (o.ok && o.score > max) max = o.score;
-      for (const o of c.opts) if (o.ok && o.score === max) pref[o.k]++;
+      let minS = Infinity;
+      for (const o of c.opts) if (o.ok && o.score === max && o.sloppy < minS) minS = o.sloppy;
+      for (const o of c.opts) if (o.ok && o.score === max && o.sloppy === minS) pref[o.k]++;
     }
     // The dominant family of code pages gets a bonus point, so that one text is read one way.
     const famPref = new Float64Array(11);
@@ -553,7 +567,12 @@ function findEdits(text: string, focus: Uint8Array | null): Edit[] {
       let best: Option | null = null;
       for (const o of c.opts) {
         if (!o.ok) continue;
-        if (!best || eff(o) > eff(best) || (eff(o) === eff(best) && pref[o.k] > pref[best.k])) best = o;
+        if (
+          !best ||
+          eff(o) > eff(best) ||
+          (eff(o) === eff(best) && (o.sloppy < best.sloppy || (o.sloppy === best.sloppy && pref[o.k] > pref[best.k])))
+        )
+          best = o;
       }
       if (best) accepted.push({ pos: c.ws, k: best.k });
       return best;
@@ -574,7 +593,7 @@ function findEdits(text: string, focus: Uint8Array | null): Edit[] {
       let bestN = 1;
       for (const o of c.opts) {
         const m = counts.get(FAMILY[o.k]) ?? 0;
-        if (m > bestN || (best && m === bestN && pref[o.k] > pref[best.k])) {
+        if (m > bestN || (best && m === bestN && (o.sloppy < best.sloppy || (o.sloppy === best.sloppy && pref[o.k] > pref[best.k])))) {
           best = o;
           bestN = m;
         }
