@@ -137,14 +137,24 @@ export function sourceTextNodes(src: string): SrcText[] {
     if (m) {
       const name = m[1].toLowerCase();
       if (RAWTEXT.has(name) && !src.slice(lt, i).endsWith('/>')) {
-        const close = src.toLowerCase().indexOf('</' + name, i);
-        i = close < 0 ? n : close;
+        const re = closeTag(name);
+        re.lastIndex = i;
+        const close = re.exec(src);
+        i = close ? close.index : n;
         textStart = i;
       }
     }
   }
   flush(n);
   return nodes;
+}
+
+const closeTags = new Map<string, RegExp>();
+/** A sticky-free, global, case-insensitive search for "</name". */
+function closeTag(name: string): RegExp {
+  let re = closeTags.get(name);
+  if (!re) closeTags.set(name, (re = new RegExp('</' + name + '(?=[\\s/>])', 'gi')));
+  return re;
 }
 
 function findTagEnd(src: string, from: number): number {
