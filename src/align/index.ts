@@ -203,7 +203,7 @@ function extend(ctx: Ctx, idx: number[], maxGap: number, out: Frag[]): void {
     }
     const f: Frag = { a0, a1, b0, b1, cos: 0, seeds: g.length };
     f.cos = fragmentCosine(ctx, f);
-    if (f.cos >= ctx.o.minFragmentCosine) out.push(f);
+    if (f.cos >= ctx.o.minFragmentCosine) out.push(grow(ctx, f));
     else if (maxGap > 0 && g.length > 1) extend(ctx, g, maxGap - 1, out);
   }
 }
@@ -244,6 +244,37 @@ function dropStragglers(ctx: Ctx, g: number[]): number[] {
     }
   }
   return cur;
+}
+
+/** At most this many sentences are added to a passage by grow(). */
+const GROW_STEPS = 4;
+
+/**
+ * Add neighbouring sentences that belong to the passage (a sentence whose partner was merged
+ * into another sentence, or missed the seed thresholds): while adding the sentence before or
+ * after it on either side raises the fragments' cosine, add the best one.
+ */
+function grow(ctx: Ctx, f: Frag): Frag {
+  const SA = ctx.pa.S, SB = ctx.pb.S;
+  for (let steps = 0; steps < GROW_STEPS; steps++) {
+    let best: Frag | null = null;
+    let bestCos = f.cos;
+    const tries: Frag[] = [];
+    if (f.a0 > 0) tries.push({ ...f, a0: f.a0 - 1 });
+    if (f.a1 + 1 < SA) tries.push({ ...f, a1: f.a1 + 1 });
+    if (f.b0 > 0) tries.push({ ...f, b0: f.b0 - 1 });
+    if (f.b1 + 1 < SB) tries.push({ ...f, b1: f.b1 + 1 });
+    for (const t of tries) {
+      t.cos = fragmentCosine(ctx, t);
+      if (t.cos > bestCos) {
+        bestCos = t.cos;
+        best = t;
+      }
+    }
+    if (!best) return f;
+    f = best;
+  }
+  return f;
 }
 
 function overlaps(x0: number, x1: number, y0: number, y1: number): boolean {
