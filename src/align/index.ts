@@ -283,7 +283,8 @@ function overlaps(x0: number, x1: number, y0: number, y1: number): boolean {
 
 /** Among overlapping fragments (on either side), keep the better one. */
 function resolveOverlaps(frags: Frag[]): Frag[] {
-  const score = (f: Frag) => f.cos * Math.sqrt(f.a1 - f.a0 + 1 + f.b1 - f.b0 + 1);
+  // Closeness counts more than size: a close short passage beats a loose long one.
+  const score = (f: Frag) => f.cos * f.cos * Math.sqrt(f.a1 - f.a0 + 1 + f.b1 - f.b0 + 1);
   const sorted = frags.slice().sort((x, y) => score(y) - score(x));
   const kept: Frag[] = [];
   for (const f of sorted) {
