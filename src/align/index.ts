@@ -116,6 +116,8 @@ interface Frag {
   cos: number;
   /** Number of seeds behind it. */
   seeds?: number;
+  /** The seeds (indices into Ctx.sa/sb) when known. */
+  ids?: number[];
 }
 
 interface Ctx {
@@ -201,7 +203,7 @@ function extend(ctx: Ctx, idx: number[], maxGap: number, out: Frag[]): void {
       if (sb[s] < b0) b0 = sb[s];
       if (sb[s] > b1) b1 = sb[s];
     }
-    const f: Frag = { a0, a1, b0, b1, cos: 0, seeds: g.length };
+    const f: Frag = { a0, a1, b0, b1, cos: 0, seeds: g.length, ids: g };
     f.cos = fragmentCosine(ctx, f);
     if (f.cos >= ctx.o.minFragmentCosine) out.push(grow(ctx, f));
     else if (maxGap > 0 && g.length > 1) extend(ctx, g, maxGap - 1, out);
@@ -281,21 +283,34 @@ function overlaps(x0: number, x1: number, y0: number, y1: number): boolean {
   return x0 <= y1 && y0 <= x1;
 }
 
-/** Among overlapping fragments (on either side), keep the better one. */
-function resolveOverlaps(frags: Frag[]): Frag[] {
+/**
+ * Among overlapping fragments (on either side), keep the better one; the other keeps the part
+ * of it that its own seeds support outside the winner, if that part is still a passage.
+ */
+function resolveOverlaps(ctx: Ctx, frags: Frag[]): Frag[] {
   // Closeness counts more than size: a close short passage beats a loose long one.
   const score = (f: Frag) => f.cos * f.cos * Math.sqrt(f.a1 - f.a0 + 1 + f.b1 - f.b0 + 1);
-  const sorted = frags.slice().sort((x, y) => score(y) - score(x));
+  const queue = frags.slice().sort((x, y) => score(y) - score(x));
   const kept: Frag[] = [];
-  for (const f of sorted) {
-    let ok = true;
-    for (const k of kept) {
-      if (overlaps(f.a0, f.a1, k.a0, k.a1) || overlaps(f.b0, f.b1, k.b0, k.b1)) {
-        ok = false;
-        break;
-      }
+  const { sa, sb } = ctx;
+  while (queue.length) {
+    const f = queue.shift()!;
+    const hit = kept.find((k) => overlaps(f.a0, f.a1, k.a0, k.a1) || overlaps(f.b0, f.b1, k.b0, k.b1));
+    if (!hit) {
+      kept.push(f);
+      continue;
     }
-    if (ok) kept.push(f);
+    if (!f.ids) continue;
+    const rest = f.ids.filter((s) => !(sa[s] >= hit.a0 && sa[s] <= hit.a1) && !(sb[s] >= hit.b0 && sb[s] <= hit.b1));
+    if (rest.length === 0 || rest.length === f.ids.length) continue;
+    const sub: Frag[] = [];
+    extend(ctx, rest, ctx.o.maxGap, sub);
+    for (const g of sub) {
+      // Insert by score so that it is checked against the winners in order.
+      let i = 0;
+      while (i < queue.length && score(queue[i]) >= score(g)) i++;
+      queue.splice(i, 0, g);
+    }
   }
   return kept;
 }
@@ -714,7 +729,7 @@ export function align(source: AlignInput, derived: AlignInput, opts: AlignOption
   const all = seedA.map((_, k) => k);
   let frags: Frag[] = [];
   extend(ctx, all.slice(), o.maxGap, frags);
-  frags = resolveOverlaps(frags);
+  frags = resolveOverlaps(ctx, frags);
 
   // Summary: one side's passages much shorter than the other's -> cluster with a wide gap.
   if (frags.length > 0) {
@@ -726,7 +741,7 @@ export function align(source: AlignInput, derived: AlignInput, opts: AlignOption
     if (Math.min(la, lb) < o.summaryRatio * Math.max(la, lb)) {
       const wide: Frag[] = [];
       extend(ctx, all.slice(), o.summaryGap, wide);
-      frags = resolveOverlaps(wide);
+      frags = resolveOverlaps(ctx, wide);
     }
   }
 
