@@ -59,11 +59,15 @@ export class DuckDBStore implements Store {
     private readonly conn: DuckDBConnection,
   ) {}
 
-  static async open(path: string, options: { readOnly?: boolean } = {}): Promise<DuckDBStore> {
+  static async open(path: string, options: { readOnly?: boolean; memoryLimit?: string } = {}): Promise<DuckDBStore> {
     let instance: DuckDBInstance;
     let conn: DuckDBConnection;
     try {
-      instance = await DuckDBInstance.create(path, options.readOnly ? { access_mode: 'READ_ONLY' } : {});
+      // DuckDB's own cache would otherwise grow to most of the machine's memory; the engine
+      // keeps what it needs itself (REPRINT_DUCKDB_MEMORY overrides, e.g. "4GB").
+      const config: Record<string, string> = { memory_limit: options.memoryLimit ?? process.env.REPRINT_DUCKDB_MEMORY ?? '1GB' };
+      if (options.readOnly) config.access_mode = 'READ_ONLY';
+      instance = await DuckDBInstance.create(path, config);
       conn = await instance.connect();
     } catch (e) {
       throw explainDbError(path, 'open', e);
