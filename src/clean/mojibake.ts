@@ -44,6 +44,7 @@ export const CODE_PAGES = [
   'windows-1257',
   'windows-1258',
   'macintosh',
+  'iso-8859-1',
   'iso-8859-2',
   'iso-8859-3',
   'iso-8859-4',
@@ -62,7 +63,6 @@ export const CODE_PAGES = [
   'koi8-u',
   'cp437',
   'cp850',
-  'iso-8859-1',
 ] as const;
 
 interface Tables {
@@ -267,7 +267,7 @@ function decodeWord(
   let j = s;
   while (j < e) {
     const lc = text.charCodeAt(j);
-    const b = enc[lc];
+    const b = lc === 0xa0 ? 0 : enc[lc]; // NBSP is no lead byte (Mac Roman 0xCA)
     if (b >= 0xc2 && b <= 0xf4) {
       const n = b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
       let cp = b & (n === 2 ? 0x1f : n === 3 ? 0x0f : 0x07);
@@ -419,14 +419,22 @@ function decodeSurrogate(text: string, j: number, e: number, enc: Uint8Array): n
   return 0xd000 | ((b1 & 0x3f) << 6) | (b2 & 0x3f);
 }
 
-function applyPieces(text: string, s: number, e: number, pieces: Piece[]): string {
+function applyPieces(text: string, s: number, e: number, pieces: Piece[], between = (x: string) => x): string {
   let out = '';
   let j = s;
   for (const p of pieces) {
-    out += text.slice(j, p.start) + p.text;
+    out += between(text.slice(j, p.start)) + p.text;
     j = p.end;
   }
-  return out + text.slice(j, Math.max(j, e));
+  return out + between(text.slice(j, Math.max(j, e)));
+}
+
+function hasC1Char(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80 && c <= 0x9f) return true;
+  }
+  return false;
 }
 
 function isWs(c: number): boolean {
@@ -522,13 +530,17 @@ function findEdits(text: string, focus: Uint8Array | null): Edit[] {
     const key = word.length <= 64 ? text.slice(Math.max(0, ws - 1), Math.min(n, we + 8)) + (ws === 0 ? '\u0002' : '') : null;
     let rel = key !== null ? cache.get(key) : undefined;
     if (rel === undefined) {
-      const before = badness(word);
+      // Lone C1 controls get their Windows-1252 reading anyway (below); a reading must beat that.
+      const c1 = (x: string) =>
+        hasC1Char(x) ? x.replace(/[\x80-\x9f]/g, (ch) => String.fromCharCode(t.w1252[ch.charCodeAt(0) - 0x80] || ch.charCodeAt(0))) : x;
+      const before = badness(c1(word));
       const opts: Option[] = [];
       for (let k = 0; k < CODE_PAGES.length; k++) {
         if (!(mask & (1 << k))) continue;
         const { pieces, evidence, sloppy } = decodeWord(text, ws, we, k, t, focus === null);
         if (pieces.length === 0) continue;
-        const after = badness(applyPieces(text, ws, we, pieces));
+        // (leftover C1 controls outside the pieces get the same Windows-1252 reading)
+        const after = badness(applyPieces(text, ws, we, pieces, c1));
         if (after > before) continue;
         const rp = pieces.map((p) => ({ start: p.start - ws, end: p.end - ws, text: p.text }));
         opts.push({ k, pieces: rp, after, sloppy, score: before - after + evidence, ok: before - after + evidence >= 1 });
@@ -632,7 +644,7 @@ function findEdits(text: string, focus: Uint8Array | null): Edit[] {
         return w ? String.fromCharCode(w) : ch;
       });
       const asM = word.replace(/[\x80-\x9f]/g, (ch) => String.fromCharCode(t.macC1[ch.charCodeAt(0) - 0x80]));
-      const useMac = !!t.w1252[c - 0x80] && badness(asM) < badness(asW);
+      const useMac = !!t.w1252[c - 0x80] && badness(asM) + 1 < badness(asW); // Windows-1252 is far commoner
       const w = useMac ? t.macC1[c - 0x80] : t.w1252[c - 0x80];
       if (w)
         merged.push({
