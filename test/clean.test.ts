@@ -210,3 +210,36 @@ test('decoding: BOMs, declared Windows-1252 (not Node 20 TextDecoder), HTML meta
   assert.ok(h.text.includes('Café crème'));
   assert.ok(h.warnings?.some((x) => x.includes('valid UTF-8')));
 });
+
+test('the BBC corpus: nothing to repair, little marked, identity maps', async () => {
+  const { readdirSync, statSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const root = new URL('bbc/', DATA).pathname;
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const f of readdirSync(d)) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (f.endsWith('.txt') && !/^readme/i.test(f)) files.push(p);
+    }
+  };
+  walk(root);
+  assert.ok(files.length > 2000);
+  let repairs = 0;
+  let marked = 0;
+  let chars = 0;
+  let ledesMarked = 0;
+  for (const f of files) {
+    const d = cleanSource({ id: f, path: f, bytes: readFileSync(f), meta: {} });
+    repairs += d.repairs.length;
+    chars += d.text.length;
+    for (const [s, e] of d.boilerplate) marked += e - s;
+    assert.equal(d.map[d.text.length], d.original.length);
+    // the first paragraph after the title is the lede: never boilerplate
+    const lede = d.text.indexOf('\n\n') + 2;
+    if (d.boilerplate.some(([s, e]) => s <= lede && lede < e)) ledesMarked++;
+  }
+  assert.equal(repairs, 0);
+  assert.ok(marked / chars < 0.01, `${((100 * marked) / chars).toFixed(2)}% marked`);
+  assert.ok(ledesMarked <= 3, `${ledesMarked} ledes marked`);
+});
