@@ -3,6 +3,7 @@
 import { parse, printProblem } from './args.ts';
 import { UsageError } from './main.ts';
 import { dedupe, type KeepRule } from '../fingerprint/dedup.ts';
+import { ProgressBar, inputSize } from './progress.ts';
 
 const HELP = `Usage: reprint dedup IN.jsonl --out KEPT.jsonl [--clusters CLUSTERS.jsonl]
                     [--threshold J] [--keep first|longest|earliest]
@@ -19,6 +20,7 @@ Folders and files (.txt .md .html ...): KEPT.jsonl gets one line per kept docume
   --out FILE        kept documents (required)
   --clusters FILE   one line per group of near-duplicates: {"members": [id, ...], "kept": id}
   --threshold J     Jaccard similarity, 0 < J <= 1 (default 0.8)
+  --quiet           no progress output
   --keep RULE       which document of a group to keep: first (in input order, default),
                     longest, or earliest ("date" field; undated ones count as latest)`;
 
@@ -45,6 +47,7 @@ export async function run(args: string[]): Promise<number> {
   if (positionals.includes('-')) throw new UsageError('dedup reads its input more than once: give a file, not standard input');
   let problems = 0;
   let r;
+  const progress = new ProgressBar({ quiet: values.quiet, totalChars: await inputSize(positionals) });
   try {
     r = await dedupe({
       inputs: positionals,
@@ -56,7 +59,9 @@ export async function run(args: string[]): Promise<number> {
         problems++;
         printProblem(p);
       },
+      onProgress: progress.update,
     });
+    progress.done();
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT' && err.path) {

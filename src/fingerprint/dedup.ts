@@ -34,7 +34,8 @@ export interface DedupOptions {
   k?: number;
   numPerm?: number;
   onProblem?: (p: InputProblem) => void;
-  onProgress?: (p: { phase: string; done: number }) => void;
+  /** Documents signed so far, and their characters. */
+  onProgress?: (p: { phase: 'add'; done: number; chars: number }) => void;
 }
 
 export interface DedupResult {
@@ -174,7 +175,7 @@ export async function dedupe(o: DedupOptions): Promise<DedupResult> {
       if (chars + (d.raw?.length ?? d.original?.length ?? 0) < CACHE_CHARS) cache.push(d);
       else cache = null;
     }
-    if (o.onProgress && d.n % 1000 === 999) o.onProgress({ phase: 'sign', done: d.n + 1 });
+    if (o.onProgress && d.n % 256 === 255) o.onProgress({ phase: 'add', done: d.n + 1, chars });
   }
   const tSign = performance.now();
   const N = ids.length;
