@@ -387,13 +387,12 @@ function summaryFrag(
   const cnt = new Uint32Array(X.S);
   const hit = new Uint32Array(X.S);
   let tc = 0, th = 0;
+  const { sOff, sTerm, sTf } = X;
   for (let k = 0; k < X.S; k++) {
     let c = 0, h = 0;
-    for (let t = X.sent[k]; t < X.sent[k + 1]; t++) {
-      const x = X.term[t];
-      if (x < 0) continue;
-      c++;
-      if (inY[x] === yStamp) h++;
+    for (let q = sOff[k]; q < sOff[k + 1]; q++) {
+      c += sTf[q];
+      if (inY[sTerm[q]] === yStamp) h += sTf[q];
     }
     cnt[k] = c;
     hit[k] = h;
@@ -600,6 +599,28 @@ function round3(x: number): number {
  * Align two documents. Returns the passages they share, sorted by derived start; spans are
  * UTF-16 indices into each `text`.
  */
+function countTerms(terms: Int32Array, DF: Int32Array, touched: number[]): void {
+  for (let k = 0; k < terms.length; k++) {
+    const t = terms[k];
+    if (DF[t] === 0) touched.push(t);
+    DF[t]++;
+  }
+}
+
+function sentenceNorms(p: Prepared, IDF: Float64Array): Float64Array {
+  const out = new Float64Array(p.S);
+  const { sOff, sTf, sTerm } = p;
+  for (let s = 0; s < p.S; s++) {
+    let sum = 0;
+    for (let k = sOff[s]; k < sOff[s + 1]; k++) {
+      const w = sTf[k] * IDF[sTerm[k]];
+      sum += w * w;
+    }
+    out[s] = Math.sqrt(sum);
+  }
+  return out;
+}
+
 export function align(source: AlignInput, derived: AlignInput, opts: AlignOptions = {}): Passage[] {
   const o: Required<AlignOptions> = { ...DEFAULTS, ...opts };
   const pa = prepare(source.text, source.tokens);
@@ -608,29 +629,13 @@ export function align(source: AlignInput, derived: AlignInput, opts: AlignOption
   ensureTerms();
 
   // idf over the sentences of both documents.
+  const DF = df, IDF = idf;
   const touched: number[] = [];
-  for (const p of [pa, pb]) {
-    for (let k = 0; k < p.sTerm.length; k++) {
-      const t = p.sTerm[k];
-      if (df[t] === 0) touched.push(t);
-      df[t]++;
-    }
-  }
+  countTerms(pa.sTerm, DF, touched);
+  countTerms(pb.sTerm, DF, touched);
   const N = pa.S + pb.S;
-  for (const t of touched) idf[t] = Math.log(N / df[t]);
-
-  const norms = (p: Prepared) => {
-    const out = new Float64Array(p.S);
-    for (let s = 0; s < p.S; s++) {
-      let sum = 0;
-      for (let k = p.sOff[s]; k < p.sOff[s + 1]; k++) {
-        const w = p.sTf[k] * idf[p.sTerm[k]];
-        sum += w * w;
-      }
-      out[s] = Math.sqrt(sum);
-    }
-    return out;
-  };
+  for (let i = 0; i < touched.length; i++) IDF[touched[i]] = Math.log(N / DF[touched[i]]);
+  const norms = (p: Prepared) => sentenceNorms(p, IDF);
   const normA = norms(pa);
   const normB = norms(pb);
 
@@ -746,12 +751,13 @@ export function align(source: AlignInput, derived: AlignInput, opts: AlignOption
   }
 
   // Summary: a short stretch of one side whose words nearly all occur in the other side.
-  if (o.summaryContainment <= 1) {
+  // (It needs loose matches of two sentences at least.)
+  if (o.summaryContainment <= 1 && looseA.length >= 2) {
     stamp++;
-    for (let k = 0; k < pa.term.length; k++) if (pa.term[k] >= 0) inA[pa.term[k]] = stamp;
+    for (let k = 0; k < pa.sTerm.length; k++) inA[pa.sTerm[k]] = stamp;
     const stampA = stamp;
     stamp++;
-    for (let k = 0; k < pb.term.length; k++) if (pb.term[k] >= 0) inB[pb.term[k]] = stamp;
+    for (let k = 0; k < pb.sTerm.length; k++) inB[pb.sTerm[k]] = stamp;
     const sB = summaryFrag(pb, pa, inA, stampA, looseB, looseA, source.tokens, derived.tokens, o);
     if (sB) frags = addSummary(frags, { a0: sB.y0, a1: sB.y1, b0: sB.x0, b1: sB.x1, cos: 0 }, 'b', pa, pb, source.tokens, derived.tokens);
     const sA = summaryFrag(pa, pb, inB, stamp, looseA, looseB, derived.tokens, source.tokens, o);

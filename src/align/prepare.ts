@@ -82,31 +82,33 @@ export function prepare(text: string, tokens: Tokens): Prepared {
   }
   const sent = Uint32Array.from(sentArr);
   const S = sent.length - 1;
-  // Bags of terms per sentence.
+  // Bags of terms per sentence: each sentence's terms sorted in place, then run-length coded.
   const sOff = new Uint32Array(S + 1);
-  const tmpTerms: number[] = [];
-  const tmpTf: number[] = [];
-  const buf: number[] = [];
+  const buf = new Int32Array(n);
+  const outTerm = new Int32Array(n);
+  const outTf = new Uint16Array(n);
+  let w = 0;
   for (let k = 0; k < S; k++) {
-    buf.length = 0;
-    for (let t = sent[k]; t < sent[k + 1]; t++) if (term[t] >= 0) buf.push(term[t]);
-    buf.sort((x, y) => x - y);
-    for (let i = 0; i < buf.length; ) {
+    let len = 0;
+    for (let t = sent[k]; t < sent[k + 1]; t++) if (term[t] >= 0) buf[len++] = term[t];
+    const seg = buf.subarray(0, len).sort();
+    for (let i = 0; i < len; ) {
       let j = i + 1;
-      while (j < buf.length && buf[j] === buf[i]) j++;
-      tmpTerms.push(buf[i]);
-      tmpTf.push(j - i);
+      while (j < len && seg[j] === seg[i]) j++;
+      outTerm[w] = seg[i];
+      outTf[w] = Math.min(j - i, 65535);
+      w++;
       i = j;
     }
-    sOff[k + 1] = tmpTerms.length;
+    sOff[k + 1] = w;
   }
   const p: Prepared = {
     term,
     sent,
     S,
     sOff,
-    sTerm: Int32Array.from(tmpTerms),
-    sTf: Uint16Array.from(tmpTf, (x) => Math.min(x, 65535)),
+    sTerm: outTerm.slice(0, w),
+    sTf: outTf.slice(0, w),
   };
   cache.set(tokens, p);
   return p;
