@@ -8,15 +8,29 @@
 
 import type { Doc, Span } from '../types.ts';
 import { STOPWORDS } from '../text/stopwords.ts';
+import { charClass, C_DIGIT, C_LETTER, C_LOWER, C_UPPER } from './charclass.ts';
 
 const STOP = new Set(STOPWORDS);
-const STOP_HASH = new Set(
-  STOPWORDS.map((w) => {
-    let h = 0x811c9dc5;
-    for (let q = 0; q < w.length; q++) h = Math.imul(h ^ w.charCodeAt(q), 0x01000193);
-    return h >>> 0;
-  }),
-);
+/** Open-addressing table of the stopwords' FNV-1a hashes (0 marks an empty slot). */
+const STOP_TABLE = new Uint32Array(4096);
+for (const w of STOPWORDS) {
+  let h = 0x811c9dc5;
+  for (let q = 0; q < w.length; q++) h = Math.imul(h ^ w.charCodeAt(q), 0x01000193);
+  h = h >>> 0 || 1;
+  let i = h & 4095;
+  while (STOP_TABLE[i] !== 0 && STOP_TABLE[i] !== h) i = (i + 1) & 4095;
+  STOP_TABLE[i] = h;
+}
+function isStopHash(h: number): boolean {
+  h = h >>> 0 || 1;
+  let i = h & 4095;
+  for (;;) {
+    const v = STOP_TABLE[i];
+    if (v === h) return true;
+    if (v === 0) return false;
+    i = (i + 1) & 4095;
+  }
+}
 
 /** Whole-line cues: a line that is (mostly) one of these is boilerplate. */
 const LINE_CUES =
@@ -74,7 +88,7 @@ function countWords(t: string): [number, number] {
         if (c2 >= 65 && c2 <= 90) c2 += 32;
         h = Math.imul(h ^ c2, 0x01000193);
       }
-      if (STOP_HASH.has(h >>> 0)) stops++;
+      if (isStopHash(h)) stops++;
     }
     // "it's", "don't": the part after the apostrophe belongs to the word
     if (i + 1 < n && (t.charCodeAt(i) === 39 || t.charCodeAt(i) === 0x2019)) {
@@ -107,13 +121,48 @@ function isTitleCase(ws: string[], raw: string): boolean {
   return cap / toks.length >= 0.8 && content > 0 && upperContent / content >= 0.75 && ws.length <= 20;
 }
 
+function isWordCode(c: number): boolean {
+  if (c < 0x80) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 37; // %
+  const cat = charClass(c) & 15;
+  return cat === C_LOWER || cat === C_UPPER || cat === C_LETTER || cat === C_DIGIT;
+}
+function isCloser(c: number): boolean {
+  return c === 34 || c === 41 || c === 39 || c === 0x201d || c === 0x2019;
+}
+function isSpaceCode(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0;
+}
+function startsSentence(c: number): boolean {
+  if (c < 0x80) return (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 34 || c === 40 || c === 39;
+  if (c === 0x201c || c === 0x2018) return true;
+  const cat = charClass(c) & 15;
+  return cat === C_UPPER || cat === C_DIGIT || cat === C_LETTER;
+}
+
 /**
  * Sentence ends: two letters or digits (or one and a closing quote or bracket), then . ! or ?,
  * then a capital or the end. "U.S. officials" and "A.G. Bill" do not count.
  */
 function sentenceCount(s: string): number {
-  const m = s.match(/(?:[\p{L}\p{N}%]{2}|[\p{L}\p{N}%]["”’)])[.!?]+["”’)]*(?=\s+["“‘(]?[\p{Lu}\p{N}]|\s*$)/gu);
-  return m ? m.length : 0;
+  let n = 0;
+  const len = s.length;
+  for (let i = 2; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 46 && c !== 33 && c !== 63) continue;
+    let k = i + 1;
+    while (k < len && (s.charCodeAt(k) === 46 || s.charCodeAt(k) === 33 || s.charCodeAt(k) === 63)) k++;
+    while (k < len && isCloser(s.charCodeAt(k))) k++;
+    let m = k;
+    while (m < len && isSpaceCode(s.charCodeAt(m))) m++;
+    const ends = m >= len || (m > k && startsSentence(s.charCodeAt(m)));
+    if (ends) {
+      const a = s.charCodeAt(i - 1);
+      const b = s.charCodeAt(i - 2);
+      if (isWordCode(b) && (isWordCode(a) || isCloser(a))) n++;
+    }
+    i = k;
+  }
+  return n;
 }
 
 /** Per-line classification; returns boilerplate spans (sorted, disjoint) in `text`. */
