@@ -66,3 +66,9 @@ test('sentences: overlong sentences are broken at line breaks, then into chunks'
   const bw = tokenSentences(words, tw, 25);
   assert.equal(bw.length - 1, 8);
 });
+
+test('sentences: CJK full stops end sentences without a space', () => {
+  const text = '今天下雨。我们在家。';
+  const spans = sentenceSpans(text, tokenize(text, [])).map(([s, e]) => text.slice(s, e));
+  assert.deepEqual(spans, ['今天下雨', '我们在家']);
+});

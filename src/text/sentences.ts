@@ -1,7 +1,7 @@
 // Sentence splitting over word tokens, with offsets. A sentence ends after a token when the gap
 // before the next token holds a full stop, "!" or "?" followed by white space (not after a
-// common abbreviation or a single letter, and not when the next word starts in lower case), or a
-// blank line. A single line break is not a boundary: hard-wrapped text breaks lines anywhere.
+// common abbreviation or a single letter, and not when the next word starts in lower case), a
+// CJK full stop, or a blank line. A single line break is not a boundary: hard-wrapped text breaks lines anywhere.
 
 import type { Span, Tokens } from '../types.ts';
 import { hashWord } from './tokens.ts';
@@ -43,6 +43,10 @@ export function tokenSentences(text: string, tokens: Tokens, maxWords = Infinity
       } else if (c === 32 || c === 9 || c === 13 || c === 0xa0) {
         if (stop) stopThenSpace = true;
       } else if (c === 0x2026) stop = true; // ellipsis
+      else if (c === 0x3002 || c === 0xff01 || c === 0xff1f || c === 0xff0e) {
+        stop = true; // CJK full stops need no space after them
+        stopThenSpace = true;
+      }
     }
     let boundary = false;
     if (newlines >= 2) {
