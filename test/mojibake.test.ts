@@ -164,3 +164,27 @@ test('code point spans: astral characters before a repair', () => {
   // In code points the emoji counts once.
   assert.deepEqual(toOriginal(d, [i, i + 3]), [2, 7]);
 });
+
+test('random text: repairs keep the offset map consistent and never throw', () => {
+  // deterministic pseudo-random strings mixing ASCII, Latin-1, mojibake pieces, Thai, Cyrillic, emoji
+  let seed = 12345;
+  const rnd = (n: number) => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+  const parts = ['a', 'é', 'Ã', '©', 'â€', 'œ', '™', ' ', '\n', 'โ', 'รฉ', 'Р', 'С', 'ё', '😀', '\u0081', '\ufffd', '?', 'Â', '\u00a0', 'ß', '║', '┐', '×', '”'];
+  for (let t = 0; t < 300; t++) {
+    let s = '';
+    const len = 1 + rnd(40);
+    for (let i = 0; i < len; i++) s += parts[rnd(parts.length)];
+    const r = repairMojibake(s);
+    if (!r) continue;
+    assert.equal(r.map.length, r.text.length + 1);
+    assert.equal(r.map[r.text.length], s.length);
+    for (let i = 1; i < r.map.length; i++) assert.ok(r.map[i] >= r.map[i - 1], JSON.stringify(s));
+    for (const x of r.repairs) {
+      assert.equal(s.slice(x.span[0], x.span[1]), x.before);
+      assert.ok(x.span[1] > x.span[0]);
+    }
+  }
+});

@@ -326,7 +326,7 @@ function walk(node: any, b: Builder, m: Matcher, pre: boolean): void {
           e = s + 1;
         } else if (hit) [s, e] = matchPos(hit, q);
         else s = e = b.lastEnd;
-        if (!pre && (isSpaceCode(c) || c === 0xa0 && false)) b.space(s, e);
+        if (!pre && isSpaceCode(c)) b.space(s, e);
         else if (pre && c === 10) {
           b.breakAt(1);
         } else b.push(t[q], s, e);
