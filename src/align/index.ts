@@ -520,6 +520,13 @@ function mergeAdjacent(frags: Frag[], side: 'a' | 'b', gap: number): Frag[] {
 }
 
 /** Describe a fragment as a Passage (tight bounds, kind, similarity, edits). */
+/** Token range [t0, t1) without the boilerplate tokens at its two ends. */
+function trimBoiler(boiler: Uint8Array, t0: number, t1: number): [number, number] {
+  while (t0 < t1 && boiler[t0]) t0++;
+  while (t1 > t0 && boiler[t1 - 1]) t1--;
+  return [t0, t1];
+}
+
 function describe(
   A: AlignInput,
   B: AlignInput,
@@ -777,7 +784,11 @@ export function align(source: AlignInput, derived: AlignInput, opts: AlignOption
 
   const out: Passage[] = [];
   for (const f of frags) {
-    const p = describe(source, derived, pa, pb, pa.sent[f.a0], pa.sent[f.a1 + 1], pb.sent[f.b0], pb.sent[f.b1 + 1], o);
+    // Boilerplate (a sidebar, a footer) at either end of a fragment is not part of the passage.
+    const [a0, a1] = trimBoiler(source.tokens.boiler, pa.sent[f.a0], pa.sent[f.a1 + 1]);
+    const [b0, b1] = trimBoiler(derived.tokens.boiler, pb.sent[f.b0], pb.sent[f.b1 + 1]);
+    if (a1 <= a0 || b1 <= b0) continue;
+    const p = describe(source, derived, pa, pb, a0, a1, b0, b1, o);
     if (p) out.push(p);
   }
   out.sort((x, y) => x.derived[0] - y.derived[0] || x.source[0] - y.source[0]);

@@ -53,8 +53,21 @@ function swap(p: Passage): Passage {
   };
 }
 
-function relationOf(covS: number, covD: number, o: Required<RelateOptions>): Relation {
-  if (covS >= o.duplicate && covD >= o.duplicate) return 'duplicate';
+/** Length-weighted similarity of the passages (share of matching words). */
+function meanSimilarity(passages: Passage[]): number {
+  let w = 0;
+  let s = 0;
+  for (const p of passages) {
+    const len = p.derived[1] - p.derived[0];
+    w += len;
+    s += len * p.similarity;
+  }
+  return w ? s / w : 0;
+}
+
+/** A duplicate is (nearly) the same text; a full rewrite covers both sides but "contains" the source. */
+function relationOf(covS: number, covD: number, passages: Passage[], o: Required<RelateOptions>): Relation {
+  if (covS >= o.duplicate && covD >= o.duplicate && meanSimilarity(passages) >= o.duplicate) return 'duplicate';
   if (covS >= o.contains || covD >= o.contains) return 'contains';
   return 'partial';
 }
@@ -211,7 +224,7 @@ export function relate(docs: RelateDoc[], aligned: AlignedPair[], options: Relat
     pairs.push({
       source: docs[s].doc.id,
       derived: docs[d].doc.id,
-      relation: relationOf(covS, covD, o),
+      relation: relationOf(covS, covD, passages, o),
       sourceCoverage: covS,
       derivedCoverage: covD,
       direction: { confidence, evidence },
