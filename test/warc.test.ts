@@ -28,6 +28,7 @@ function checkDocs(sources: Source[]): void {
     assert.ok(!ids.has(s.id), `duplicate id ${s.id}`);
     ids.add(s.id);
     const d = cleanSource(s);
+    assert.ok(d.text.trim().length > 0, `${s.id}: some text`);
     // spans of the clean text map back into the page source
     for (let i = 0; i < d.text.length; i++) {
       const c = d.text[i];

@@ -18,7 +18,7 @@ const utf8Lossy = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 /** Normalise a charset label to a name iconv-lite knows, or null. */
 export function normalizeCharset(label: string | undefined | null): string | null {
   if (!label) return null;
-  let l = label.trim().toLowerCase().replace(/^["']|["']$/g, '');
+  let l = label.trim().toLowerCase().replace(/^["']+|["',;]+$/g, '');
   if (!l) return null;
   if (l === 'utf8' || l === 'unicode-1-1-utf-8' || l === 'utf-8') return 'utf-8';
   // WHATWG: latin1 / ascii labels mean windows-1252.

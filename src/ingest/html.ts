@@ -503,7 +503,9 @@ export function extractHtml(html: string, url?: string): HtmlExtract {
   if (!article) warnings.push('no article found in the page; using all its visible text');
   const b = new Builder();
   const m: Matcher = { nodes, cursor: 0, offset: 0, unmatched: 0 };
-  const root = article ?? body ?? document.documentElement;
+  // (the whole document, not just <body>: on broken pages the parser may leave text outside
+  // it; <head> is skipped by the walk)
+  const root = article ?? document.documentElement ?? body;
   if (root) walk(root, b, m, false);
   if (m.unmatched > 0) warnings.push(`${m.unmatched} text node(s) of the article could not be located in the source; their spans are empty`);
   return finish(b, html.length, meta, warnings, !!article);

@@ -109,7 +109,7 @@ function parseHttp(block: Buffer): HttpPayload | null {
 }
 
 function charsetOf(contentType: string | undefined): string | undefined {
-  const m = contentType ? /charset\s*=\s*["']?([^"';\s]+)/i.exec(contentType) : null;
+  const m = contentType ? /charset\s*=\s*["']?([^"';,\s]+)/i.exec(contentType) : null;
   return m ? m[1] : undefined;
 }
 
