@@ -10,7 +10,7 @@
 import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { InputProblem } from '../types.ts';
-import { kgramHashesOfText, wordHashes } from './shingles.ts';
+import { minhashText, rolledKgrams, wordHashes } from './shingles.ts';
 import { minhashOf, jaccard } from './minhash.ts';
 import { lshCandidates, lshParams } from './lsh.ts';
 import { uniqueSorted } from '../store/postings.ts';
@@ -68,11 +68,24 @@ interface InDoc {
 /** The word k-gram hashes of a text (a short text with fewer than k words: one shingle). */
 export function shingles(text: string, k = 5): Uint32Array {
   const words = wordHashes(text);
-  if (words.length >= k) return kgramHashesOfText(text, k);
+  if (words.length >= k) return rolledKgrams(text, k);
   let h = 0x811c9dc5 ^ words.length;
   for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193);
   if (words.length === 0) for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return Uint32Array.of(h >>> 0);
+}
+
+/**
+ * The MinHash signature dedup uses: one pass over the words when numPerm is a power of two,
+ * else MinHash of the shingles; a text with fewer than k words is one shingle.
+ */
+export function signature(text: string, k = 5, numPerm = 128): Uint32Array {
+  const pow2 = Number.isInteger(Math.log2(numPerm));
+  if (pow2) {
+    const sig = minhashText(text, k, numPerm);
+    if (sig[0] !== 0xffffffff || sig.some((v) => v !== 0xffffffff)) return sig;
+  }
+  return minhashOf(shingles(text, k), numPerm);
 }
 
 /** Exact Jaccard similarity of two sorted, distinct hash arrays. */
@@ -166,7 +179,7 @@ export async function dedupe(o: DedupOptions): Promise<DedupResult> {
       s2.set(sigs);
       sigs = s2;
     }
-    sigs.set(minhashOf(shingles(d.text, k), numPerm), d.n * numPerm);
+    sigs.set(signature(d.text, k, numPerm), d.n * numPerm);
     ids.push(d.id);
     lengths.push(d.text.length);
     dates.push(dateValue(d.date));

@@ -54,11 +54,19 @@ export function minhashOf(shingles: Uint32Array, numPerm = 128): Uint32Array {
     }
   }
   if (n === 0) return sig;
-  // Optimal densification: empty bin j takes the value of the first non-empty bin on its probe
-  // sequence fmix(j, attempt) mod k. Filled bins are read from a copy so borrowing is stable.
+  return densify(sig);
+}
+
+/**
+ * Optimal densification: empty bin j takes the value of the first non-empty bin on its probe
+ * sequence fmix(j, attempt) mod k. Filled bins are read from a copy so borrowing is stable.
+ * (An all-empty signature is returned as is.)
+ */
+export function densify(sig: Uint32Array): Uint32Array {
+  const k = sig.length;
   let empty = 0;
   for (let j = 0; j < k; j++) if (sig[j] === EMPTY) empty++;
-  if (empty === 0) return sig;
+  if (empty === 0 || empty === k) return sig;
   const filled = sig.slice();
   for (let j = 0; j < k; j++) {
     if (filled[j] !== EMPTY) continue;

@@ -1,21 +1,22 @@
-// Fast word k-gram hashes straight from a string, for near-duplicate detection (dedup) where no
-// token offsets are needed: one pass over the UTF-16 code units, no allocation per word.
-// Words are runs of letters, digits and marks, case-folded; apostrophes inside words are
-// ignored; CJK ideographs and kana are one word each.
+// Fast word k-gram hashes and MinHash signatures straight from a string, for near-duplicate
+// detection (dedup) where no token offsets are needed: one pass over the UTF-16 code units, no
+// allocation per word. Words are runs of letters, digits and marks, case-folded; apostrophes
+// inside words are ignored; CJK ideographs and kana are one word each.
+
+import { densify } from './minhash.ts';
 
 const SEP = 0;
 const WORD = 1;
 const APOS = 2;
 const SINGLE = 3;
 
-/** Class of each BMP code unit (filled lazily for non-ASCII) and its folded form. */
-const cls = new Uint8Array(65536);
+const UNKNOWN = 255;
+/** Class of each BMP code unit (UNKNOWN until first seen) and its folded form. */
+const cls = new Uint8Array(65536).fill(UNKNOWN);
 const fold = new Uint16Array(65536);
-const known = new Uint8Array(65536);
 
 function classify(c: number): number {
-  if (known[c]) return cls[c];
-  known[c] = 1;
+  if (cls[c] !== UNKNOWN) return cls[c];
   let k = SEP;
   let f = c;
   if (c === 39 || c === 0x2019 || c === 0x2018 || c === 0x02bc) k = APOS;
@@ -38,6 +39,19 @@ for (let c = 0; c < 128; c++) classify(c);
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
+/**
+ * One table for the hot loop: the folded code unit (> 0) for word characters, else -1 separator,
+ * -2 apostrophe, -3 single-character word, -4 not seen yet.
+ */
+const TAB = new Int32Array(65536).fill(-4);
+
+function entry(c: number): number {
+  const t = classify(c);
+  const e = t === WORD ? fold[c] || c || 1 : t === APOS ? -2 : t === SINGLE ? -3 : -1;
+  TAB[c] = e;
+  return e;
+}
+
 /** Hashes of the words of `text` (folded), in order. */
 export function wordHashes(text: string): Uint32Array {
   const n = text.length;
@@ -47,15 +61,18 @@ export function wordHashes(text: string): Uint32Array {
   let inWord = false;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    const t = c < 128 ? cls[c] : known[c] ? cls[c] : classify(c);
-    if (t === WORD) {
-      h = Math.imul(h ^ fold[c], FNV_PRIME);
+    let e = TAB[c];
+    if (e === -4) e = entry(c);
+    if (e > 0) {
+      h = Math.imul(h ^ e, FNV_PRIME);
       inWord = true;
       continue;
     }
-    if (t === APOS && inWord && i + 1 < n) {
+    if (e === -2 && inWord && i + 1 < n) {
       const d = text.charCodeAt(i + 1);
-      if ((d < 128 ? cls[d] : known[d] ? cls[d] : classify(d)) === WORD) continue; // inside a word
+      let f = TAB[d];
+      if (f === -4) f = entry(d);
+      if (f > 0) continue; // an apostrophe inside a word
     }
     if (inWord) {
       if (m === out.length) {
@@ -67,7 +84,7 @@ export function wordHashes(text: string): Uint32Array {
       h = FNV_OFFSET;
       inWord = false;
     }
-    if (t === SINGLE) {
+    if (e === -3) {
       if (m === out.length) {
         const o = new Uint32Array(out.length * 2);
         o.set(out);
@@ -100,6 +117,69 @@ export function kgramHashesOfText(text: string, k = 5): Uint32Array {
     }
     g = Math.imul(g ^ (g >>> 16), 0xc2b2ae35);
     out[i] = (g ^ (g >>> 16)) >>> 0;
+  }
+  return out;
+}
+
+const ROLL = 0x01000193;
+
+/**
+ * MinHash signature (one-permutation hashing, densified) of the word k-grams of `text`, in one
+ * pass over its words: each k-gram's hash is rolled in O(1) from the word hashes (polynomial
+ * hash mod 2^32, then a 32-bit finaliser) and drops straight into its bin; no shingle array
+ * is built. `numPerm` must be a power of two. Texts with fewer than k words give an all-empty
+ * signature (callers treat them apart).
+ */
+export function minhashText(text: string, k = 5, numPerm = 128): Uint32Array {
+  const bits = Math.log2(numPerm);
+  if (!Number.isInteger(bits) || bits < 1 || bits > 16) throw new Error('minhashText: numPerm must be a power of two (2..65536)');
+  const shift = 32 - bits;
+  const mask = (2 ** shift - 1) >>> 0;
+  const sig = new Uint32Array(numPerm).fill(0xffffffff);
+  const w = wordHashes(text);
+  const n = w.length;
+  if (n < k) return sig;
+  // P^(k-1), to take the oldest word out of the rolling hash
+  let pk = 1;
+  for (let i = 0; i < k - 1; i++) pk = Math.imul(pk, ROLL);
+  let r = 0;
+  for (let i = 0; i < k - 1; i++) r = (Math.imul(r, ROLL) + w[i]) | 0;
+  for (let i = k - 1; i < n; i++) {
+    r = (Math.imul(r, ROLL) + w[i]) | 0;
+    let h = r ^ 0x3c6ef372 ^ k;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    const bin = h >>> shift;
+    const v = (h & mask) >>> 0;
+    if (v < sig[bin]) sig[bin] = v;
+    r = (r - Math.imul(w[i - k + 1], pk)) | 0;
+  }
+  return densify(sig);
+}
+
+/** The k-gram hashes minhashText uses (for exact Jaccard checks of its estimates). */
+export function rolledKgrams(text: string, k = 5): Uint32Array {
+  const w = wordHashes(text);
+  const n = w.length;
+  if (n < k) return new Uint32Array(0);
+  const out = new Uint32Array(n - k + 1);
+  let pk = 1;
+  for (let i = 0; i < k - 1; i++) pk = Math.imul(pk, ROLL);
+  let r = 0;
+  for (let i = 0; i < k - 1; i++) r = (Math.imul(r, ROLL) + w[i]) | 0;
+  for (let i = k - 1; i < n; i++) {
+    r = (Math.imul(r, ROLL) + w[i]) | 0;
+    let h = r ^ 0x3c6ef372 ^ k;
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    out[i - k + 1] = h >>> 0;
+    r = (r - Math.imul(w[i - k + 1], pk)) | 0;
   }
   return out;
 }
