@@ -40,3 +40,21 @@ test('exact Jaccard', () => {
   assert.equal(exactJaccard(Uint32Array.from([1, 2, 3]), Uint32Array.from([2, 3, 4])), 0.5);
   assert.equal(exactJaccard(new Uint32Array(0), new Uint32Array(0)), 0);
 });
+
+test('minhashText estimates the Jaccard similarity of its rolled word 5-grams', async () => {
+  const { minhashText, rolledKgrams, kgramHashesOfText } = await import('../src/fingerprint/shingles.ts');
+  const next = rng(7);
+  const vocab = Array.from({ length: 3000 }, (_, i) => `w${i.toString(36)}`);
+  const words = (n: number) => Array.from({ length: n }, () => vocab[next() % vocab.length]);
+  const common = words(600);
+  const a = [...common, ...words(150)].join(' ');
+  const b = [...words(150), ...common].join(' ');
+  const exact = exactJaccard(rolledKgrams(a), rolledKgrams(b));
+  const est = jaccard(minhashText(a, 5, 256), minhashText(b, 5, 256));
+  assert.ok(exact > 0.5 && exact < 0.9);
+  assert.ok(Math.abs(est - exact) < 0.1, `exact ${exact.toFixed(3)} est ${est.toFixed(3)}`);
+  // case and apostrophes do not change words; fewer than k words give no k-grams
+  assert.deepEqual([...kgramHashesOfText("Don't STOP me now, please")], [...kgramHashesOfText('dont stop me now please')]);
+  assert.equal(rolledKgrams('too short').length, 0);
+  assert.throws(() => minhashText('x', 5, 100), /power of two/);
+});
