@@ -135,6 +135,7 @@ export async function* readWarc(
   let base = 0; // stream offset of buf[0]
   let record = 0;
   let eof = false;
+  let streamError: string | null = null;
   const seen = new Set<string>();
   const it = chunks(path, gz);
   const problem = (where: string, reason: string) => {
@@ -152,7 +153,8 @@ export async function* readWarc(
       } catch (e) {
         eof = true;
         const msg = (e as Error).message || String(e);
-        problem(`record ${record + 1} (offset ${base + have})`, `${gz ? 'gzip stream' : 'file'} is damaged or truncated (${msg}); stopped reading`);
+        // Reported by the record being read (or at the end), once.
+        streamError = `${gz ? 'the gzip stream is damaged or truncated' : 'the file cannot be read'} (${msg}) at offset ${base + have}`;
         break;
       }
       if (r.done) {
@@ -176,7 +178,10 @@ export async function* readWarc(
     consume(k);
     if (buf.length === 0) {
       await fill(1);
-      if (buf.length === 0) break;
+      if (buf.length === 0) {
+        if (streamError) problem(`after record ${record} (offset ${base})`, `${streamError}; stopped reading`);
+        break;
+      }
       continue;
     }
     const offset = base;
@@ -191,7 +196,13 @@ export async function* readWarc(
     const where = `record ${record} (offset ${offset})`;
     if (!buf.subarray(0, 5).equals(WARC_MAGIC) || hEnd < 0) {
       stats.skipped++;
-      problem(where, hEnd < 0 && eof ? 'record header is incomplete (file truncated)' : 'not a WARC record header; skipped to the next record');
+      problem(
+        where,
+        hEnd < 0 && eof
+          ? `record header is incomplete${streamError ? ` (${streamError})` : ' (file truncated)'}; stopped reading`
+          : 'not a WARC record header; skipped to the next record',
+      );
+      if (hEnd < 0 && eof) streamError = null;
       // Resync on the next "WARC/" at a line start.
       let next = -1;
       while (next < 0) {
@@ -227,7 +238,11 @@ export async function* readWarc(
     await fill(total);
     if (buf.length < total) {
       stats.skipped++;
-      problem(where, `record is truncated: ${buf.length - hEnd - 4} of ${len} content bytes present`);
+      problem(
+        where,
+        `record is truncated: ${buf.length - hEnd - 4} of ${len} content bytes present${streamError ? `; ${streamError}` : ''}; stopped reading`,
+      );
+      streamError = null;
       break;
     }
     const block = buf.subarray(hEnd + 4, total);
