@@ -551,15 +551,56 @@ function describe(
     const p: Passage = { source: span(at, ta0, ta1), derived: span(bt, tb0, tb1), similarity: round3(sim), kind: "paraphrase" };
     return keepShort(p, 0, 0, o) ? p : null;
   }
-  const { ma, mb } = r;
-  const L = ma.length;
+  let { ma, mb } = r;
+  let L = ma.length;
   // Tight bounds (first and last matching words) for close copies; a looser match keeps the
   // sentence bounds, its unmatched edges becoming edits (shuffled or replaced words).
   let f0 = 0, f1 = L - 1;
+  // A stray match of one or two words at an edge, cut off by a gap ("From *the* wires: The
+  // harbour master..."), does not extend the passage.
+  const runEnd = (k: number) => {
+    while (k < f1 && ma[k + 1] === ma[k] + 1 && mb[k + 1] === mb[k] + 1) k++;
+    return k;
+  };
+  const runStart = (k: number) => {
+    while (k > f0 && ma[k - 1] === ma[k] - 1 && mb[k - 1] === mb[k] - 1) k--;
+    return k;
+  };
+  // Only a short run next to a long one (>= 4 words) counts as stray; heavily edited text, all
+  // short runs, keeps its matches.
+  for (let t = 0, e = runEnd(f0); t < 2 && e < f1 && e - f0 + 1 <= 2 && runEnd(e + 1) - e >= 4; t++, e = runEnd(f0)) f0 = e + 1;
+  for (let t = 0, b = runStart(f1); t < 2 && b > f0 && f1 - b + 1 <= 2 && b - runStart(b - 1) >= 4; t++, b = runStart(f1)) f1 = b - 1;
+  if (f0 > 0 || f1 < L - 1) {
+    // Re-grow the kept run over equal words just outside it (the diff may have matched the
+    // stray word instead of its twin next to the run).
+    const xa: number[] = [], xb: number[] = [];
+    for (let i = ma[f0] - 1, j = mb[f0] - 1; i >= ta0 && j >= tb0 && at.hashes[i] === bt.hashes[j]; i--, j--) {
+      xa.push(i);
+      xb.push(j);
+    }
+    xa.reverse();
+    xb.reverse();
+    for (let k = f0; k <= f1; k++) {
+      xa.push(ma[k]);
+      xb.push(mb[k]);
+    }
+    for (let i = ma[f1] + 1, j = mb[f1] + 1; i < ta1 && j < tb1 && at.hashes[i] === bt.hashes[j]; i++, j++) {
+      xa.push(i);
+      xb.push(j);
+    }
+    ma = Int32Array.from(xa) as typeof ma;
+    mb = Int32Array.from(xb) as typeof mb;
+    L = ma.length;
+    f0 = 0;
+    f1 = L - 1;
+  }
   const na = ma[f1] - ma[f0] + 1;
   const nb = mb[f1] - mb[f0] + 1;
   const tight = (2 * (f1 - f0 + 1)) / (na + nb) >= o.trimSimilarity;
   if (!tight) {
+    // a loose match keeps every match of the diff
+    ({ ma, mb } = r);
+    L = ma.length;
     f0 = 0;
     f1 = L - 1;
   }
