@@ -49,6 +49,9 @@ const BLOCK = new Set([
   'caption', 'fieldset', 'legend', 'body', 'html', 'center', 'menu',
 ]);
 
+/** Pages larger than this (UTF-16 units) skip Readability and keep all their visible text. */
+const MAX_READABILITY = 8_000_000;
+
 const entityCache = new Map<string, string | null>();
 function namedEntity(name: string): string | null {
   let v = entityCache.get(name);
@@ -476,7 +479,9 @@ export function extractHtml(html: string, url?: string): HtmlExtract {
   }
   const meta = extractMetadata(document, url);
   let article: any = null;
-  try {
+  const tooBig = html.length > MAX_READABILITY;
+  if (tooBig) warnings.push(`page is too large for article extraction (${(html.length / 1e6).toFixed(1)} M characters); using all its visible text`);
+  else try {
     // Readability changes the DOM in place; the metadata is read already.
     const r = new Readability(document as unknown as Document, { serializer: (n: Node) => n as any });
     const res = r.parse();
@@ -491,7 +496,7 @@ export function extractHtml(html: string, url?: string): HtmlExtract {
   } catch (e) {
     warnings.push(`article extraction failed (${(e as Error).message})`);
   }
-  if (!article) {
+  if (!article && !tooBig) {
     // The visible-text fallback needs the page as it was: parse it again (rare).
     try {
       document = parseHTML(html).document;
@@ -500,7 +505,7 @@ export function extractHtml(html: string, url?: string): HtmlExtract {
     }
   }
   const body = document.body;
-  if (!article) warnings.push('no article found in the page; using all its visible text');
+  if (!article && !tooBig) warnings.push('no article found in the page; using all its visible text');
   const b = new Builder();
   const m: Matcher = { nodes, cursor: 0, offset: 0, unmatched: 0 };
   // (the whole document, not just <body>: on broken pages the parser may leave text outside
