@@ -452,7 +452,13 @@ export class Engine {
       limit: limit * 3,
     });
     const sources: TraceSource[] = [];
-    const wanted = hits.filter((h) => !(h.id === doc.id && source.id !== '')).map((h) => h.id);
+    // Hits sharing a single fingerprint (one 5-word phrase) rarely hold a passage: align at most
+    // `limit / 2` of them, after every better hit.
+    let weak = 0;
+    const wanted = hits
+      .filter((h) => !(h.id === doc.id && source.id !== ''))
+      .filter((h) => h.shared > 1 || weak++ < Math.ceil(limit / 2))
+      .map((h) => h.id);
     const loaded = await this.preparedMany(wanted);
     for (const id of wanted) {
       const hit = { id };
