@@ -74,8 +74,7 @@ export async function run(args: string[]): Promise<number> {
     }
     throw e;
   }
-  if (!values.quiet)
-    process.stderr.write(
+  process.stderr.write(
       `Kept ${r.kept.toLocaleString('en-US')} of ${r.documents.toLocaleString('en-US')} documents ` +
         `(${r.removed.toLocaleString('en-US')} near-duplicates removed in ${r.clusters.toLocaleString('en-US')} groups; ` +
         `Jaccard >= ${threshold}, ${r.bands} bands x ${r.rows} rows) in ${r.seconds.total.toFixed(1)} s.\n`,
