@@ -274,16 +274,31 @@ function decodeWord(
       let ok = true;
       let lossy = false;
       let eatSpace = false;
+      let quietSpace = false;
       let qmark = false;
       let possessive = false; // "Ã’s", "Â AJIKKO": a plausible reading as it stands
       let realCont = 0;
       let boxSeen = lc >= 0x2500 && lc <= 0x259f;
       let ev = 0;
+      let lim = e; // a restored 0xA0 inside a sequence extends it over the next word
       for (let q = 1; q < n; q++) {
         const pos = j + q;
-        const c2 = pos < e ? text.charCodeAt(pos) : -1;
-        if (c2 === 0xfffd && q === n - 1 && firstPass && t.c1Evidence[k]) {
-          // the last byte was lost and replaced by U+FFFD
+        let c2 = pos < lim ? text.charCodeAt(pos) : -1;
+        if (
+          c2 < 0 && pos === e && q === 1 && n === 3 && (b === 0xe2 || b === 0xe3) && A0_AS_SPACE[k] &&
+          text.charCodeAt(e) === 0x20 && e + 1 < text.length && (enc[text.charCodeAt(e + 1)] & 0xc0) === 0x80 &&
+          enc[text.charCodeAt(e + 1)] !== 0xa0
+        ) {
+          // "â € ": a 0xA0 in the middle of a 3-byte sequence became a space (ftfy's restore_byte_a0)
+          eatSpace = true;
+          realCont++;
+          lim = e + 2;
+          cp = (cp << 6) | 0x20;
+          continue;
+        }
+        if (c2 === 0xfffd && t.c1Evidence[k]) {
+          // a byte was lost and replaced by U+FFFD (in any continuation position, and in a later
+          // pass too: double encoding of a lossy sequence)
           lossy = true;
           continue;
         }
@@ -301,10 +316,19 @@ function decodeWord(
         // this code page would not have produced it (an ISO-8859 one would).
         if (c2 >= 0x80 && c2 <= 0x9f && t.definesC1[k][c2 - 0x80]) sloppy++;
         let b2 = c2 >= 0x80 ? enc[c2] : 0;
-        if (c2 < 0 && pos === e && q === n - 1 && text.charCodeAt(e) === 0x20 && A0_AS_SPACE[k] && spaceLeads(text, j, e)) {
-          // 0xA0 turned into a space (ftfy's restore_byte_a0)
-          b2 = 0xa0;
-          eatSpace = true;
+        if (c2 < 0 && pos === e && q === n - 1 && text.charCodeAt(e) === 0x20) {
+          if (A0_AS_SPACE[k] && (spaceLeads(text, j, e) || (lc === 0xc2 && n === 2 && !wordCharBefore(text, j)))) {
+            // 0xA0 turned into a space (ftfy's restore_byte_a0); "Â " standing after no letter is
+            // a no-break space whatever follows
+            b2 = 0xa0;
+            eatSpace = true;
+          } else if (A0_NBSP[k] && n === 2 && A0_LEADS.has(b) && spaceLeads(text, j, e)) {
+            // the same in other code pages, for the leads whose 0xA0 pair is a common character
+            // ("Å " in Windows-1257 is "Š"); no evidence of its own
+            b2 = 0xa0;
+            eatSpace = true;
+            quietSpace = true;
+          }
         }
         if (b2 < 0x80 || b2 > 0xbf) {
           ok = false;
@@ -321,6 +345,9 @@ function decodeWord(
         if (c1area && pos + 1 < e && followsWordChar(text.charCodeAt(pos + 1))) ev++;
         cp = (cp << 6) | (b2 & 0x3f);
       }
+      // A later pass reads a U+FFFD as a lost byte only beside real continuation bytes: a "�"
+      // that an earlier pass produced is not itself a sequence.
+      if (ok && lossy && !firstPass && realCont === 0) ok = false;
       if (ok && cp >= 0xd800 && cp <= 0xdbff) {
         // CESU-8: a surrogate pair encoded as two 3-byte sequences.
         const lo = j + 3 < e ? decodeSurrogate(text, j + 3, e, enc) : -1;
@@ -365,7 +392,7 @@ function decodeWord(
         if ((lc === 0xc3 || lc === 0xc2) && b === lc) ev++; // "Ã©", "Â£": the classic Windows-1252 leads
         if (boxSeen && (cp < 0x100 || /\p{L}/u.test(String.fromCodePoint(cp)))) ev++; // CP437/850: "╨┐" -> "п"
         if (lossy) ev++;
-        if (eatSpace) ev++;
+        if (eatSpace && !quietSpace) ev++;
         if (cp === 0xfffd) ev += 2; // "ï¿½"
         if (possessive) ev = 0;
         else strong++;
@@ -396,6 +423,12 @@ function decodeWord(
   return { pieces, evidence, sloppy };
 }
 
+function samePieces(a: Piece[], b: Piece[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i].start !== b[i].start || a[i].end !== b[i].end || a[i].text !== b[i].text) return false;
+  return true;
+}
+
 /** A byte 0x80..0x9F counts as evidence only inside a word (not "NAME™" or "word…"). */
 function followsWordChar(c: number): boolean {
   return c >= 0x80 || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
@@ -403,6 +436,18 @@ function followsWordChar(c: number): boolean {
 
 /** Code pages in which a lost 0xA0 byte is restored from a space (Windows-1252 / Latin-1). */
 const A0_AS_SPACE = CODE_PAGES.map((n) => n === 'windows-1252' || n === 'iso-8859-1' || n === 'iso-8859-15');
+
+/** Code pages whose byte 0xA0 is the no-break space. */
+const A0_NBSP = CODE_PAGES.map((n) => iconv.decode(Buffer.from([0xa0]), n) === '\u00a0');
+
+/** Lead bytes whose pair with 0xA0 is a common character: NBSP, "Š", "Π", "Р", "٠" (ftfy's list, less "à"). */
+const A0_LEADS = new Set([0xc2, 0xc5, 0xce, 0xd0, 0xd9]);
+
+function wordCharBefore(text: string, j: number): boolean {
+  if (j === 0) return false;
+  const cat = charClass(text.charCodeAt(j - 1)) & 15;
+  return cat === C_LOWER || cat === C_UPPER || cat === C_LETTER || cat === C_DIGIT;
+}
 
 /** The space after text[j, e) may stand for 0xA0 when the next word starts lowercase or non-ASCII. */
 function spaceLeads(text: string, j: number, e: number): boolean {
@@ -570,7 +615,9 @@ function findEdits(text: string, focus: Uint8Array | null): Edit[] {
     for (let k = 0; k < CODE_PAGES.length; k++) famPref[FAMILY[k]] += pref[k];
     let dom = 0;
     for (let f = 1; f < famPref.length; f++) if (famPref[f] > famPref[dom]) dom = f;
-    const accepted: { pos: number; k: number }[] = [];
+    // An accepted word counts for every family of code pages that reads it the same way
+    // ("VisÅ³" is "Visų" in Windows-1252 and in Windows-1257 alike).
+    const accepted: { pos: number; fams: number }[] = [];
     const chosen: (Option | null)[] = cands.map((c) => {
       // (only for readings that decode as much of the word as the best one does)
       let most = 0;
@@ -586,7 +633,11 @@ function findEdits(text: string, focus: Uint8Array | null): Edit[] {
         )
           best = o;
       }
-      if (best) accepted.push({ pos: c.ws, k: best.k });
+      if (best) {
+        let fams = 0;
+        for (const o of c.opts) if (samePieces(o.pieces, best.pieces)) fams |= 1 << FAMILY[o.k];
+        accepted.push({ pos: c.ws, fams });
+      }
       return best;
     });
     // Words that decode plausibly but gave no evidence of their own ("Ð¶", "Chá»¯") are
@@ -598,8 +649,8 @@ function findEdits(text: string, focus: Uint8Array | null): Edit[] {
       while (a < accepted.length && accepted[a].pos < c.ws - 400) a++;
       const counts = new Map<number, number>();
       for (let b = a; b < accepted.length && accepted[b].pos < c.we + 400; b++) {
-        const f = FAMILY[accepted[b].k];
-        counts.set(f, (counts.get(f) ?? 0) + 1);
+        const fams = accepted[b].fams;
+        for (let f = 0; f < 11; f++) if (fams & (1 << f)) counts.set(f, (counts.get(f) ?? 0) + 1);
       }
       let best: Option | null = null;
       let bestN = 1;
