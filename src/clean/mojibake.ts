@@ -24,6 +24,7 @@ import {
   C_UPPER,
   S_CJK,
   S_COMMON,
+  S_GREEK,
   S_HANGUL,
   S_LATIN,
 } from './charclass.ts';
@@ -168,6 +169,35 @@ function isBox(c: number): boolean {
   return c >= 0x2500 && c <= 0x259f;
 }
 
+/** Flag on a class: a Greek letter standing alone among Latin letters and digits. */
+const GREEK_SYMBOL = 1 << 12;
+
+function isGreekLetter(s: string, i: number): boolean {
+  if (i < 0 || i >= s.length) return false;
+  const c = s.charCodeAt(i);
+  if (c < 0x370) return false;
+  const p = charClass(c);
+  return ((p >> 4) & 15) === S_GREEK && isLetterCat(p & 15);
+}
+
+/**
+ * The class of s[i], where a lone Greek letter beside a Latin letter or a digit ("IL2Rγc",
+ * "TNFα", "5γ") is a scientific symbol: it counts as a letter of no script, a small oddity
+ * rather than a change of script.
+ */
+function classAt(s: string, i: number): number {
+  const p = charClass(s.charCodeAt(i));
+  if (((p >> 4) & 15) !== S_GREEK || !isLetterCat(p & 15)) return p;
+  if (isGreekLetter(s, i - 1) || isGreekLetter(s, i + 1)) return p;
+  const latinOrDigit = (j: number) => {
+    if (j < 0 || j >= s.length) return false;
+    const q = charClass(s.charCodeAt(j));
+    return (q & 15) === C_DIGIT || (((q >> 4) & 15) === S_LATIN && isLetterCat(q & 15));
+  };
+  if (!latinOrDigit(i - 1) && !latinOrDigit(i + 1)) return p;
+  return (p & ~0xf0) | (S_COMMON << 4) | GREEK_SYMBOL;
+}
+
 /**
  * How improbable a short string (a word) looks: controls and unassigned characters, script
  * changes between adjacent letters, a letter of a non-Latin script standing alone next to
@@ -181,10 +211,11 @@ export function badness(s: string): number {
   let pp = 0; // its class
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    const p = c < 0x80 ? ASCII_P[c] : charClass(c);
+    const p = c < 0x80 ? ASCII_P[c] : classAt(s, i);
     const cat = p & 15;
     const nc = i + 1 < n ? s.charCodeAt(i + 1) : -1;
-    const np = nc < 0 ? 0 : nc < 0x80 ? ASCII_P[nc] : charClass(nc);
+    const np = nc < 0 ? 0 : nc < 0x80 ? ASCII_P[nc] : classAt(s, i + 1);
+    if (p & GREEK_SYMBOL) bad += 1;
     const ncat = np & 15;
     const pcat = pc < 0 ? 0 : pp & 15;
     if (c >= 0x80) {
@@ -265,9 +296,16 @@ function decodeWord(
   let strong = 0; // pieces not flagged as plausible as they stand
   let sloppy = 0;
   let j = s;
+  let lastEnd = s; // end of the last piece
   while (j < e) {
     const lc = text.charCodeAt(j);
     const b = lc === 0xa0 ? 0 : enc[lc]; // NBSP is no lead byte (Mac Roman 0xCA)
+    if (b >= 0xc2 && b <= 0xf4 && j > lastEnd && strictCont(text.charCodeAt(j - 1), enc)) {
+      // A sequence right after a stray continuation byte sits inside a garble that cannot be
+      // decoded as a whole (a lowercased one, say): decoding bits of it makes things worse.
+      j++;
+      continue;
+    }
     if (b >= 0xc2 && b <= 0xf4) {
       const n = b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
       let cp = b & (n === 2 ? 0x1f : n === 3 ? 0x0f : 0x07);
@@ -355,6 +393,7 @@ function decodeWord(
           pieces.push({ start: j, end: j + 6, text: String.fromCharCode(cp, lo) });
           evidence += 2;
           j += 6;
+          lastEnd = j;
           continue;
         }
         ok = false;
@@ -364,6 +403,7 @@ function decodeWord(
         pieces.push({ start: j, end: j + 2, text: '\u201d' });
         evidence += 1;
         j += 2;
+        lastEnd = j;
         continue;
       }
       if (eatSpace && ok && lc === 0xc3) {
@@ -385,6 +425,7 @@ function decodeWord(
           pieces.push({ start: j, end: eat ? e + 1 : e, text: '\u00e0' });
           evidence += 2;
           j = e;
+          lastEnd = j;
           continue;
         }
       }
@@ -405,6 +446,7 @@ function decodeWord(
         const end = j + n;
         pieces.push({ start: j, end, text: lossy ? '\ufffd' : String.fromCodePoint(cp) });
         j = end;
+        lastEnd = j;
         continue;
       }
     }
@@ -420,7 +462,37 @@ function decodeWord(
   }
   // Two or more valid sequences in one word rarely happen by chance.
   if (strong >= 2) evidence++;
+  // A word with more stray high bytes than decoded ones is a garble (a lowercased one, say)
+  // that no reading of this code page explains: decoding bits of it makes things worse.
+  if (pieces.length) {
+    let covered = 0;
+    for (const p of pieces) covered += Math.min(p.end, e) - p.start;
+    let stray = 0;
+    let q = 0;
+    for (let i = s; i < e; i++) {
+      while (q < pieces.length && pieces[q].end <= i) q++;
+      if (q < pieces.length && pieces[q].start <= i) continue;
+      const c = text.charCodeAt(i);
+      if (c >= 0xa1 && !plainPunct(c) && enc[c] >= 0x80) stray++;
+    }
+    if (stray > covered) pieces.length = 0;
+  }
   return { pieces, evidence, sloppy };
+}
+
+/**
+ * A char that stands for a continuation byte and rarely for itself next to mojibake (not a
+ * space, dash, bullet, quote or ellipsis).
+ */
+function plainPunct(c: number): boolean {
+  return c === 0xfffd || c === 0x2013 || c === 0x2014 || c === 0x2022 || c === 0x2026 || (c >= 0x2018 && c <= 0x201e);
+}
+
+function strictCont(c: number, enc: Uint8Array): boolean {
+  // (C1 controls are bytes passed through, not a garble)
+  if (c < 0xa1 || plainPunct(c)) return false;
+  const b = enc[c];
+  return b >= 0x80 && b <= 0xbf;
 }
 
 function samePieces(a: Piece[], b: Piece[]): boolean {
