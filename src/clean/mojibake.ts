@@ -495,6 +495,18 @@ function strictCont(c: number, enc: Uint8Array): boolean {
   return b >= 0x80 && b <= 0xbf;
 }
 
+/** Whether text outside [ws, we) holds a char that UTF-8 misread with `enc` cannot produce alone. */
+function foreignOutside(text: string, ws: number, we: number, enc: Uint8Array): boolean {
+  for (let i = 0; i < text.length; i++) {
+    if (i === ws) i = we;
+    const c = text.charCodeAt(i);
+    if (c < 0xa0 || c === 0xfffd) continue;
+    const b = enc[c];
+    if (b === 0 || b <= 0xbf) return true;
+  }
+  return false;
+}
+
 function samePieces(a: Piece[], b: Piece[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i].start !== b[i].start || a[i].end !== b[i].end || a[i].text !== b[i].text) return false;
@@ -734,6 +746,24 @@ function findEdits(text: string, focus: Uint8Array | null): Edit[] {
         }
       }
       chosen[ci] = best;
+    }
+    if (focus === null) {
+      // One two-character sequence is the weakest evidence there is. When it is the only one in
+      // a text that elsewhere holds correctly decoded characters this code page could not have
+      // produced (a lone continuation byte, a character it lacks: "Mccoy – DrÃ¥ber"), the text
+      // is not consistently misread; if another code page reads the pair plausibly in another
+      // way ("Ã¥": "å" in Latin-1, U+0334 in Mac Roman), it is left alone.
+      let only = -1;
+      let count = 0;
+      for (let ci = 0; ci < cands.length; ci++) if (chosen[ci]) (count++, (only = ci));
+      const o = only >= 0 ? chosen[only] : null;
+      if (count === 1 && o && o.pieces.length === 1 && o.pieces[0].end - o.pieces[0].start === 2) {
+        const p = o.pieces[0];
+        const rival = cands[only].opts.some(
+          (x) => x.ok && x.k !== o.k && x.pieces.length === 1 && x.pieces[0].start === p.start && x.pieces[0].text !== p.text,
+        );
+        if (rival && foreignOutside(text, cands[only].ws, cands[only].we, t.enc[o.k])) chosen[only] = null;
+      }
     }
     let lastEnd = 0;
     for (let ci = 0; ci < cands.length; ci++) {
