@@ -60,6 +60,7 @@ function isRare(c: number): boolean {
     (c >= 0x2c00 && c <= 0x2dff) ||
     (c >= 0x1d00 && c <= 0x1dbf) || // phonetic extensions
     c === 0x017f ||
+    c === 0x05ef || // Hebrew yod triangle (Unicode 11), mojibake of "ם" read through Latin-1
     (c >= 0xa640 && c <= 0xabff) ||
     false
   );

@@ -300,7 +300,7 @@ function decodeWord(
   while (j < e) {
     const lc = text.charCodeAt(j);
     const b = lc === 0xa0 ? 0 : enc[lc]; // NBSP is no lead byte (Mac Roman 0xCA)
-    if (b >= 0xc2 && b <= 0xf4 && j > lastEnd && strictCont(text.charCodeAt(j - 1), enc)) {
+    if (b >= 0xc2 && b <= 0xf4 && j > lastEnd && strictCont(text.charCodeAt(j - 1), enc, t.enc[0])) {
       // A sequence right after a stray continuation byte sits inside a garble that cannot be
       // decoded as a whole (a lowercased one, say): decoding bits of it makes things worse.
       j++;
@@ -355,9 +355,9 @@ function decodeWord(
         if (c2 >= 0x80 && c2 <= 0x9f && t.definesC1[k][c2 - 0x80]) sloppy++;
         let b2 = c2 >= 0x80 ? enc[c2] : 0;
         if (c2 < 0 && pos === e && q === n - 1 && text.charCodeAt(e) === 0x20) {
-          if (A0_AS_SPACE[k] && (spaceLeads(text, j, e) || (lc === 0xc2 && n === 2 && !wordCharBefore(text, j)))) {
-            // 0xA0 turned into a space (ftfy's restore_byte_a0); "Â " standing after no letter is
-            // a no-break space whatever follows
+          if (A0_AS_SPACE[k] && (spaceLeads(text, j, e) || (lc === 0xc2 && n === 2 && j > s && !wordCharBefore(text, j)))) {
+            // 0xA0 turned into a space (ftfy's restore_byte_a0); "Â " glued to punctuation or
+            // mojibake ("!!!Â ", "�Â ") is a no-break space whatever follows
             b2 = 0xa0;
             eatSpace = true;
           } else if (A0_NBSP[k] && n === 2 && A0_LEADS.has(b) && spaceLeads(text, j, e)) {
@@ -465,6 +465,7 @@ function decodeWord(
   // A word with more stray high bytes than decoded ones is a garble (a lowercased one, say)
   // that no reading of this code page explains: decoding bits of it makes things worse.
   if (pieces.length) {
+    const w = t.enc[0];
     let covered = 0;
     for (const p of pieces) covered += Math.min(p.end, e) - p.start;
     let stray = 0;
@@ -473,7 +474,8 @@ function decodeWord(
       while (q < pieces.length && pieces[q].end <= i) q++;
       if (q < pieces.length && pieces[q].start <= i) continue;
       const c = text.charCodeAt(i);
-      if (c >= 0xa1 && !plainPunct(c) && enc[c] >= 0x80) stray++;
+      // (a char this code page lacks counts too: the word is not its mojibake as a whole)
+      if (c >= 0xa1 && !plainPunct(c) && (enc[c] >= 0x80 || (enc[c] === 0 && w[c] >= 0x80))) stray++;
     }
     if (stray > covered) pieces.length = 0;
   }
@@ -488,10 +490,10 @@ function plainPunct(c: number): boolean {
   return c === 0xfffd || c === 0x2013 || c === 0x2014 || c === 0x2022 || c === 0x2026 || (c >= 0x2018 && c <= 0x201e);
 }
 
-function strictCont(c: number, enc: Uint8Array): boolean {
+function strictCont(c: number, enc: Uint8Array, w: Uint8Array): boolean {
   // (C1 controls are bytes passed through, not a garble)
   if (c < 0xa1 || plainPunct(c)) return false;
-  const b = enc[c];
+  const b = enc[c] || w[c]; // (a char this code page lacks: by its Windows-1252 byte)
   return b >= 0x80 && b <= 0xbf;
 }
 
