@@ -7,9 +7,19 @@
 // characters it came from (an entity maps to the whole entity). Paragraph breaks ("\n\n") are
 // inserted at block elements; they map to an empty span at the block boundary.
 
-import { parseHTML } from 'linkedom';
-import { Readability } from '@mozilla/readability';
+import { createRequire } from 'node:module';
+import type { parseHTML as ParseHTML } from 'linkedom';
+import type { Readability as ReadabilityClass } from '@mozilla/readability';
 import type { Metadata } from '../types.ts';
+
+// linkedom and Readability take a third of a second to load: only pages that are HTML pay it.
+const require = createRequire(import.meta.url);
+let dom: { parseHTML: typeof ParseHTML; Readability: typeof ReadabilityClass } | null = null;
+function domLib() {
+  dom ??= { parseHTML: require('linkedom').parseHTML, Readability: require('@mozilla/readability').Readability };
+  return dom;
+}
+const parseHTML: typeof ParseHTML = (...args) => domLib().parseHTML(...args);
 
 export interface HtmlExtract {
   text: string;
@@ -483,7 +493,7 @@ export function extractHtml(html: string, url?: string): HtmlExtract {
   if (tooBig) warnings.push(`page is too large for article extraction (${(html.length / 1e6).toFixed(1)} M characters); using all its visible text`);
   else try {
     // Readability changes the DOM in place; the metadata is read already.
-    const r = new Readability(document as unknown as Document, { serializer: (n: Node) => n as any });
+    const r = new (domLib().Readability)(document as unknown as Document, { serializer: (n: Node) => n as any });
     const res = r.parse();
     if (res && res.content && (res.textContent ?? '').trim().length >= 140) {
       article = res.content;
