@@ -142,6 +142,8 @@ test('correct text in many scripts is never changed', () => {
     'SELKÄ EDELLÄ MAAHAN',
     'C O N C L U S Ã O',
     'The IL2Rγ chain, TNFα, 5 µm, β-catenin and Ωm',
+    'Å være eller ikke være. Å gå på tur i Å i Lofoten',
+    'Ö är en ö. É verdade. Ô meu Deus. Ó mar salgado',
   ];
   for (const t of texts) assert.equal(repairMojibake(t), null, t);
 });

@@ -287,7 +287,7 @@ function decodeWord(
   k: number,
   t: Tables,
   firstPass: boolean,
-): { pieces: Piece[]; evidence: number; sloppy: number } {
+): { pieces: Piece[]; evidence: number; sloppy: number; lone: boolean } {
   const enc = t.enc[k];
   const pieces: Piece[] = [];
   let evidence = 0;
@@ -295,6 +295,7 @@ function decodeWord(
   let qAll = 0;
   let strong = 0; // pieces not flagged as plausible as they stand
   let sloppy = 0;
+  let lone = false; // a one-letter word joined to the next through a restored 0xA0
   let j = s;
   let lastEnd = s; // end of the last piece
   while (j < e) {
@@ -433,6 +434,12 @@ function decodeWord(
         if ((lc === 0xc3 || lc === 0xc2) && b === lc) ev++; // "Ã©", "Â£": the classic Windows-1252 leads
         if (boxSeen && (cp < 0x100 || /\p{L}/u.test(String.fromCodePoint(cp)))) ev++; // CP437/850: "╨┐" -> "п"
         if (lossy) ev++;
+        if (eatSpace && j === s && j + 1 === e) {
+          // "Å være", "Ö är": a one-letter word of its own as likely as a lost 0xA0 ("Å iaip"),
+          // so no evidence of its own; nearby repairs decide
+          quietSpace = true;
+          lone = true;
+        }
         if (eatSpace && !quietSpace) ev++;
         if (cp === 0xfffd) ev += 2; // "ï¿½"
         if (possessive) ev = 0;
@@ -479,7 +486,7 @@ function decodeWord(
     }
     if (stray > covered) pieces.length = 0;
   }
-  return { pieces, evidence, sloppy };
+  return { pieces, evidence, sloppy, lone };
 }
 
 /**
@@ -596,6 +603,8 @@ interface Option {
   score: number;
   /** Enough evidence on its own. */
   ok: boolean;
+  /** A one-letter word joined to the next (see decodeWord): repaired only beside other repairs. */
+  lone: boolean;
 }
 
 interface Edit {
@@ -668,13 +677,14 @@ function findEdits(text: string, focus: Uint8Array | null): Edit[] {
       const opts: Option[] = [];
       for (let k = 0; k < CODE_PAGES.length; k++) {
         if (!(mask & (1 << k))) continue;
-        const { pieces, evidence, sloppy } = decodeWord(text, ws, we, k, t, focus === null);
+        const { pieces, evidence, sloppy, lone } = decodeWord(text, ws, we, k, t, focus === null);
         if (pieces.length === 0) continue;
         // (leftover C1 controls outside the pieces get the same Windows-1252 reading)
         const after = badness(applyPieces(text, ws, we, pieces, c1));
         if (after > before) continue;
         const rp = pieces.map((p) => ({ start: p.start - ws, end: p.end - ws, text: p.text }));
-        opts.push({ k, pieces: rp, after, sloppy, score: before - after + evidence, ok: before - after + evidence >= 1 });
+        const score = before - after + evidence;
+        opts.push({ k, pieces: rp, after, sloppy, score, ok: score >= 1 && !lone, lone });
       }
       rel = opts;
       if (key !== null) cache.set(key, opts);
@@ -726,6 +736,28 @@ function findEdits(text: string, focus: Uint8Array | null): Edit[] {
       }
       return best;
     });
+    // A one-letter word joined to the next ("Å iaip") is repaired when a nearby word was
+    // repaired with the same family of code pages; it then counts as a repair itself.
+    let added = false;
+    for (let ci = 0; ci < cands.length; ci++) {
+      const c = cands[ci];
+      if (chosen[ci] || !c.opts.some((o) => o.lone)) continue;
+      let best: Option | null = null;
+      for (const o of c.opts) {
+        if (!o.lone) continue;
+        const f = 1 << FAMILY[o.k];
+        const near = accepted.some((x) => x.pos >= c.ws - 400 && x.pos < c.we + 400 && (x.fams & f) !== 0);
+        if (near && (!best || o.sloppy < best.sloppy || (o.sloppy === best.sloppy && pref[o.k] > pref[best.k]))) best = o;
+      }
+      if (best) {
+        chosen[ci] = best;
+        let fams = 0;
+        for (const o of c.opts) if (samePieces(o.pieces, best.pieces)) fams |= 1 << FAMILY[o.k];
+        accepted.push({ pos: c.ws, fams });
+        added = true;
+      }
+    }
+    if (added) accepted.sort((x, y) => x.pos - y.pos);
     // Words that decode plausibly but gave no evidence of their own ("Ð¶", "Chá»¯") are
     // repaired when nearby words were repaired with the same code page.
     let a = 0;
