@@ -489,14 +489,15 @@ function decodeWord(
   return { pieces, evidence, sloppy, lone };
 }
 
-/**
- * A char that stands for a continuation byte and rarely for itself next to mojibake (not a
- * space, dash, bullet, quote or ellipsis).
- */
+/** Dashes, bullet, quotes, ellipsis and U+FFFD: common on their own next to mojibake. */
 function plainPunct(c: number): boolean {
   return c === 0xfffd || c === 0x2013 || c === 0x2014 || c === 0x2022 || c === 0x2026 || (c >= 0x2018 && c <= 0x201e);
 }
 
+/**
+ * A char that stands for a continuation byte and rarely for itself next to mojibake (not a
+ * space, dash, bullet, quote or ellipsis).
+ */
 function strictCont(c: number, enc: Uint8Array, w: Uint8Array): boolean {
   // (C1 controls are bytes passed through, not a garble)
   if (c < 0xa1 || plainPunct(c)) return false;
@@ -739,14 +740,18 @@ function findEdits(text: string, focus: Uint8Array | null): Edit[] {
     // A one-letter word joined to the next ("Å iaip") is repaired when a nearby word was
     // repaired with the same family of code pages; it then counts as a repair itself.
     let added = false;
+    const base = accepted.slice();
+    let a0 = 0;
     for (let ci = 0; ci < cands.length; ci++) {
       const c = cands[ci];
       if (chosen[ci] || !c.opts.some((o) => o.lone)) continue;
+      while (a0 < base.length && base[a0].pos < c.ws - 400) a0++;
+      let nearFams = 0;
+      for (let b = a0; b < base.length && base[b].pos < c.we + 400; b++) nearFams |= base[b].fams;
       let best: Option | null = null;
       for (const o of c.opts) {
         if (!o.lone) continue;
-        const f = 1 << FAMILY[o.k];
-        const near = accepted.some((x) => x.pos >= c.ws - 400 && x.pos < c.we + 400 && (x.fams & f) !== 0);
+        const near = (nearFams & (1 << FAMILY[o.k])) !== 0;
         if (near && (!best || o.sloppy < best.sloppy || (o.sloppy === best.sloppy && pref[o.k] > pref[best.k]))) best = o;
       }
       if (best) {
