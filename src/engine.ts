@@ -11,6 +11,7 @@ import { kgramHashes, winnowHashes, type Fingerprints } from './fingerprint/winn
 import { minhashOf, shinglesOf } from './fingerprint/minhash.ts';
 import { align } from './align/index.ts';
 import { coverage, relate, type AlignedPair, type Relations, type RelateOptions } from './relate/index.ts';
+import { citations, directionVote } from './relate/direction.ts';
 import { MemoryStore } from './store/memory.ts';
 import type { IndexEntry, Store } from './store/store.ts';
 import { WorkerPool } from './parallel/pool.ts';
@@ -474,7 +475,7 @@ export class Engine {
       });
     }
     sources.sort((x, y) => y.queryCoverage - x.queryCoverage || y.sourceCoverage - x.sourceCoverage);
-    return { query, sources: sources.slice(0, limit) };
+    return { query, sources: originalsFirst(query, sources).slice(0, limit) };
   }
 
   /** Load a stored document. */
@@ -487,6 +488,51 @@ export class Engine {
     this.pool = null;
     await this.store.close();
   }
+}
+
+/**
+ * Best first means the original before its copies: sources are ranked by how much of the query
+ * they hold, but when two account for the same part of the query and the evidence between them
+ * (dates, one crediting the other, broken encoding) says which came first, the earlier one moves
+ * ahead. An indexed copy of the query itself stays on top.
+ */
+function originalsFirst(query: Prepared, sources: TraceSource[]): TraceSource[] {
+  if (sources.length < 2) return sources;
+  const covered = sources.map((s) => {
+    const set = new Uint8Array(query.tokens.length);
+    for (const p of s.passages)
+      for (let t = 0; t < query.tokens.length; t++)
+        if (query.tokens.starts[t] >= p.derived[0] && query.tokens.ends[t] <= p.derived[1]) set[t] = 1;
+    return set;
+  });
+  const overlap = (i: number, j: number) => {
+    let both = 0, a = 0, b = 0;
+    for (let t = 0; t < query.tokens.length; t++) {
+      a += covered[i][t];
+      b += covered[j][t];
+      both += covered[i][t] & covered[j][t];
+    }
+    return both / Math.max(1, Math.min(a, b));
+  };
+  const cites = sources.map((s) => citations(s.doc?.text ?? ''));
+  const order = sources.map((_, i) => i);
+  // Insertion sort with "j goes before i" decided by explicit evidence only.
+  for (let k = 1; k < order.length; k++) {
+    for (let m = k; m > 0; m--) {
+      const i = order[m - 1];
+      const j = order[m];
+      const a = sources[j].doc;
+      const b = sources[i].doc;
+      // the query's own text, indexed, stays on top
+      const same = sources[i].queryCoverage >= 0.95 && sources[i].sourceCoverage >= 0.95;
+      if (!a || !b || same || overlap(i, j) < 0.5) break;
+      const vote = directionVote(a, b, 0.5, 0.5, cites[j], cites[i]);
+      if (vote.score < 0.3) break;
+      order[m - 1] = j;
+      order[m] = i;
+    }
+  }
+  return order.map((i) => sources[i]);
 }
 
 /** Split a list into at most `n` contiguous parts of nearly equal size. */

@@ -164,13 +164,16 @@ test('POST /api/trace: 003 traces back to 000 with the contract shape, best sour
   assert.ok(Array.isArray(b.sources));
   const ids = b.sources.map((s: Json) => s.id);
   assert.ok(ids.includes(S0), `000 among the sources: ${ids}`);
+  // the original comes before the other copies it was taken from
+  for (const copy of [seedId('001'), seedId('002')])
+    if (ids.includes(copy)) assert.ok(ids.indexOf(S0) < ids.indexOf(copy), `000 ranked before ${copy}: ${ids}`);
   const n = Array.from(text).length;
   for (let i = 0; i < b.sources.length; i++) {
     const s: Json = b.sources[i];
     assert.equal(typeof s.id, 'string');
     assert.ok(s.queryCoverage >= 0 && s.queryCoverage <= 1);
     assert.ok(s.sourceCoverage >= 0 && s.sourceCoverage <= 1);
-    if (i > 0) assert.ok(b.sources[i - 1].queryCoverage >= s.queryCoverage, 'sorted by coverage of the query');
+    if (i > 0 && b.sources[i - 1].id !== S0) assert.ok(b.sources[i - 1].queryCoverage >= s.queryCoverage, 'sorted by coverage of the query, originals before their copies');
     assert.ok(s.passages.length > 0);
     const srcLen = Array.from(seedDocs.find((d) => d.id === s.id)!.text).length;
     for (const p of s.passages) {
