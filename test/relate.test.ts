@@ -65,3 +65,10 @@ test('paraphrase-only passages between documents that share no run of words are 
   ]);
   assert.deepEqual(r.pairs.filter((p) => p.relation !== 'related').map((p) => [p.source, p.derived].sort().join('-')), ['a-c']);
 });
+
+test('"first published by X" is a credit', () => {
+  assert.deepEqual(
+    citations('This story was first published by the Millbrook Courier and is republished with permission.').map((c) => c.name),
+    ['Millbrook Courier'],
+  );
+});

@@ -17,7 +17,7 @@ const PATTERNS: RegExp[] = [
   new RegExp(String.raw`\b[Aa]ccording to (?:[Tt]he\s+)?` + NAME + String.raw`(?=[,.;:)]|\s*$|\s+(?:reports?|reported|said|says)\b)`, 'gm'),
   new RegExp(String.raw`\b[Ii]n an? (?:article|report|story|piece|interview) (?:by [A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3} )?(?:on|in|for|at|from|published (?:by|in|on)) (?:[Tt]he\s+)?` + NAME, 'g'),
   new RegExp(String.raw`\b(?:[Ss]ource|[Vv]ia|[Cc]redit|[Hh]/[Tt])\s*:\s*` + NAME, 'g'),
-  new RegExp(String.raw`\b(?:[Oo]riginally (?:published|appeared|posted) (?:in|on|at|by)|[Rr]e(?:printed|published|posted) (?:from|with permission of)|[Aa]s (?:first )?reported (?:by|in))\s+(?:[Tt]he\s+)?` + NAME, 'g'),
+  new RegExp(String.raw`\b(?:(?:[Oo]riginally|[Ff]irst) (?:published|appeared|posted|ran) (?:in|on|at|by)|[Rr]e(?:printed|published|posted) (?:from|with permission of)|[Aa]s (?:first )?reported (?:by|in))\s+(?:[Tt]he\s+)?` + NAME, 'g'),
   new RegExp(NAME + String.raw`\s+(?:is has|has) seen a copy of`, 'g'),
 ];
 
