@@ -85,6 +85,9 @@ export function looksBinary(bytes: Uint8Array): boolean {
 
 export const MAX_DOC_BYTES = 64 * 1024 * 1024;
 
+/** Files of a folder read concurrently ahead of use. */
+const READ_AHEAD = 16;
+
 async function readDocFile(path: string, onProblem: ProblemSink, root?: string): Promise<Source | null> {
   let bytes: Uint8Array;
   try {
@@ -137,10 +140,22 @@ export async function* readSources(paths: string[], onProblem: ProblemSink): Asy
     }
     if (st.isDirectory()) {
       let any = false;
+      // Plain documents are read a few at a time ahead of use (the file system works while the
+      // caller cleans); they are still yielded in folder order.
+      const ahead: Promise<Source | null>[] = [];
       for await (const file of walk(path, onProblem)) {
         any = true;
-        yield* readOne(file, onProblem, path);
+        if (inputKind(file) === 'doc') {
+          ahead.push(readDocFile(file, onProblem, path));
+          if (ahead.length < READ_AHEAD) continue;
+          const s = await ahead.shift()!;
+          if (s) yield s;
+        } else {
+          for (let s = await ahead.shift(); s !== undefined; s = await ahead.shift()) if (s) yield s;
+          yield* readOne(file, onProblem, path);
+        }
       }
+      for (let s = await ahead.shift(); s !== undefined; s = await ahead.shift()) if (s) yield s;
       if (!any) onProblem({ input: path, reason: 'folder holds no documents (.txt .md .html .jsonl .warc, optionally .gz)' });
     } else {
       yield* readOne(path, onProblem);

@@ -3,7 +3,7 @@
 import type { Doc, Pair, Passage, Relation, Story, Tokens } from '../types.ts';
 import { coverage, sharedRuns, wordCount } from './coverage.ts';
 import { citations, directionVote, type Citation } from './direction.ts';
-import { centroid, cosine as cosine_, documentFrequencies, similarPairs, termVector } from './topics.ts';
+import { centroid, cosine as cosine_, documentFrequencies, similarPairs, termLists, termVector } from './topics.ts';
 
 export { coverage, wordCount } from './coverage.ts';
 export { citations, directionVote, namesDoc } from './direction.ts';
@@ -253,9 +253,9 @@ export function relate(docs: RelateDoc[], aligned: AlignedPair[], options: Relat
     const inStory: number[] = [];
     docs.forEach((_, i) => (storyOf.has(i) ? inStory : loose).push(i));
     if (loose.length) {
-      const all = docs.map((d) => d.tokens);
-      const df = documentFrequencies(all);
-      const vectors = all.map((t) => termVector(t, df, all.length, 20));
+      const { lists, terms } = termLists(docs.map((d) => d.tokens));
+      const df = documentFrequencies(lists, terms);
+      const vectors = lists.map((l) => termVector(l, df, lists.length, 20));
       // Compare each loose document with each story's vocabulary (the members' centroid).
       const storyVectors = rawStories.map((st) => centroid(st.members.map((m) => vectors[m])));
       const both = [...vectors, ...storyVectors];

@@ -1,61 +1,93 @@
-// "Same topic, nothing copied": tf-idf cosine over words, found through each document's
-// most distinctive words so that it stays cheap on large sets.
+// "Same topic, nothing copied": tf-idf cosine over words, found through each document's most
+// distinctive words so that it stays cheap on large sets. Words become small integer ids once;
+// vectors are sorted typed arrays, compared by merging.
 
 import type { Tokens } from '../types.ts';
 import { STOPWORD_HASHES } from '../text/stopwords.ts';
 
 export interface TermVector {
-  /** word hash -> tf-idf weight, L2-normalised */
-  weights: Map<number, number>;
-  /** the document's most distinctive words */
-  top: number[];
+  /** term ids, ascending */
+  ids: Int32Array;
+  /** tf-idf weight of each id, L2-normalised */
+  weights: Float64Array;
+  /** the most distinctive words (term ids) */
+  top: Int32Array;
 }
 
-/** Document frequency of each word hash over a set of token lists. */
-export function documentFrequencies(all: Tokens[]): Map<number, number> {
-  const df = new Map<number, number>();
-  for (const t of all) {
-    const seen = new Set<number>();
-    for (let i = 0; i < t.length; i++) if (!t.boiler[i]) seen.add(t.hashes[i]);
-    for (const h of seen) df.set(h, (df.get(h) ?? 0) + 1);
-  }
+/** Term ids of each document's content words (boilerplate and stopwords left out), sorted. */
+export function termLists(all: Tokens[]): { lists: Int32Array[]; terms: number } {
+  const ids = new Map<number, number>();
+  const lists = all.map((t) => {
+    const out = new Int32Array(t.length);
+    let n = 0;
+    for (let i = 0; i < t.length; i++) {
+      const h = t.hashes[i];
+      if (t.boiler[i] || STOPWORD_HASHES.has(h)) continue;
+      let id = ids.get(h);
+      if (id === undefined) ids.set(h, (id = ids.size));
+      out[n++] = id;
+    }
+    return out.subarray(0, n).sort();
+  });
+  return { lists, terms: ids.size };
+}
+
+/** Number of documents holding each term. */
+export function documentFrequencies(lists: Int32Array[], terms: number): Int32Array {
+  const df = new Int32Array(terms);
+  for (const l of lists) for (let i = 0; i < l.length; i++) if (i === 0 || l[i] !== l[i - 1]) df[l[i]]++;
   return df;
 }
 
-export function termVector(t: Tokens, df: Map<number, number>, nDocs: number, topN = 12): TermVector {
-  const tf = new Map<number, number>();
-  for (let i = 0; i < t.length; i++) {
-    const h = t.hashes[i];
-    if (!t.boiler[i] && !STOPWORD_HASHES.has(h)) tf.set(h, (tf.get(h) ?? 0) + 1);
-  }
-  const weights = new Map<number, number>();
+function normalise(ids: Int32Array, weights: Float64Array, df: Int32Array | null, topN: number): TermVector {
   let norm = 0;
-  for (const [h, f] of tf) {
-    const d = df.get(h) ?? 1;
-    // smoothed so that a small set's shared topic words still count
-    const idf = Math.log(1 + nDocs / d);
-    const w = (1 + Math.log(f)) * idf;
-    weights.set(h, w);
-    norm += w * w;
-  }
+  for (let i = 0; i < weights.length; i++) norm += weights[i] * weights[i];
   norm = Math.sqrt(norm) || 1;
-  for (const [h, w] of weights) weights.set(h, w / norm);
-  const top = [...weights]
-    .filter(([h]) => (df.get(h) ?? 1) >= 2) // a word only this document has cannot link it
-    .sort((x, y) => y[1] - x[1])
-    .slice(0, topN)
-    .map(([h]) => h);
-  return { weights, top };
+  for (let i = 0; i < weights.length; i++) weights[i] /= norm;
+  // a word only one document has cannot link it to another
+  const order = [...ids.keys()].filter((k) => !df || df[ids[k]] >= 2);
+  order.sort((x, y) => weights[y] - weights[x]);
+  return { ids, weights, top: Int32Array.from(order.slice(0, topN), (k) => ids[k]) };
+}
+
+/** tf-idf vector of one sorted term list. */
+export function termVector(list: Int32Array, df: Int32Array, nDocs: number, topN = 12): TermVector {
+  let distinct = 0;
+  for (let i = 0; i < list.length; i++) if (i === 0 || list[i] !== list[i - 1]) distinct++;
+  const ids = new Int32Array(distinct);
+  const weights = new Float64Array(distinct);
+  let k = -1;
+  for (let i = 0; i < list.length; i++) {
+    if (i === 0 || list[i] !== list[i - 1]) ids[++k] = list[i];
+    weights[k]++;
+  }
+  for (let j = 0; j < distinct; j++) {
+    // smoothed so that a small set's shared topic words still count
+    const idf = Math.log(1 + nDocs / Math.max(1, df[ids[j]]));
+    weights[j] = (1 + Math.log(weights[j])) * idf;
+  }
+  return normalise(ids, weights, df, topN);
 }
 
 export function cosine(a: TermVector, b: TermVector): number {
-  const [small, large] = a.weights.size < b.weights.size ? [a.weights, b.weights] : [b.weights, a.weights];
   let s = 0;
-  for (const [h, w] of small) {
-    const v = large.get(h);
-    if (v !== undefined) s += w * v;
+  let i = 0;
+  let j = 0;
+  while (i < a.ids.length && j < b.ids.length) {
+    if (a.ids[i] < b.ids[j]) i++;
+    else if (a.ids[i] > b.ids[j]) j++;
+    else s += a.weights[i++] * b.weights[j++];
   }
   return s;
+}
+
+/** The normalised sum of several vectors: a story's vocabulary. */
+export function centroid(vs: TermVector[], topN = 30): TermVector {
+  const sum = new Map<number, number>();
+  for (const v of vs) for (let i = 0; i < v.ids.length; i++) sum.set(v.ids[i], (sum.get(v.ids[i]) ?? 0) + v.weights[i]);
+  const ids = Int32Array.from(sum.keys()).sort();
+  const weights = Float64Array.from(ids, (id) => sum.get(id)!);
+  return normalise(ids, weights, null, topN);
 }
 
 /**
@@ -70,11 +102,12 @@ export function similarPairs(
   minSharedTop = 3,
 ): Array<{ i: number; j: number; cosine: number }> {
   const byWord = new Map<number, number[]>();
-  for (const j of right) for (const h of vectors[j].top) {
-    let l = byWord.get(h);
-    if (!l) byWord.set(h, (l = []));
-    l.push(j);
-  }
+  for (const j of right)
+    for (const h of vectors[j].top) {
+      let l = byWord.get(h);
+      if (!l) byWord.set(h, (l = []));
+      l.push(j);
+    }
   const out: Array<{ i: number; j: number; cosine: number }> = [];
   for (const i of left) {
     const shared = new Map<number, number>();
@@ -86,16 +119,4 @@ export function similarPairs(
     }
   }
   return out;
-}
-
-/** The normalised sum of several vectors: a story's vocabulary. */
-export function centroid(vs: TermVector[], topN = 30): TermVector {
-  const weights = new Map<number, number>();
-  for (const v of vs) for (const [h, w] of v.weights) weights.set(h, (weights.get(h) ?? 0) + w);
-  let norm = 0;
-  for (const w of weights.values()) norm += w * w;
-  norm = Math.sqrt(norm) || 1;
-  for (const [h, w] of weights) weights.set(h, w / norm);
-  const top = [...weights].sort((x, y) => y[1] - x[1]).slice(0, topN).map(([h]) => h);
-  return { weights, top };
 }
