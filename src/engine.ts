@@ -449,7 +449,8 @@ export class Engine {
     const n = await this.store.size();
     const hits = await this.store.lookup(entry.fingerprints.hashes, {
       minShared: 1,
-      maxDf: this.maxDf(n),
+      // a text copied by many documents must still be traceable: lists far above maxDf only
+      maxDf: this.maxDf(n) * 50,
       limit: limit * 3,
     });
     const sources: TraceSource[] = [];

@@ -370,7 +370,9 @@ interface LineRef {
 /**
  * Mark lines repeated across documents as boilerplate: within one site (meta.site or URL host),
  * a short line (< 160 chars) in two or more documents, or a run of 3+ consecutive repeated lines;
- * across the whole set, a line in `minDocs` (default 5) or more documents.
+ * across the whole set, a line in `minDocs` (default 5) or more documents. Long lines (>= 160
+ * chars) of a document that is mostly repeated lines stay unmarked: that document is a copy, and
+ * its paragraphs are what the copies share.
  */
 export function markRepeatedBlocks(docs: Doc[], opts: { minDocs?: number } = {}): void {
   const minDocs = Math.max(2, opts.minDocs ?? 5);
@@ -420,10 +422,21 @@ export function markRepeatedBlocks(docs: Doc[], opts: { minDocs?: number } = {})
       if (rep[i]) anyRep = true;
     }
     if (!anyRep) continue;
+    // A document that is mostly made of repeated lines is a copy (syndication, a page crawled
+    // twice): its long lines are the article others share, not furniture around it.
+    let repChars = 0;
+    let allChars = 0;
+    for (let i = 0; i < lines.length; i++) {
+      const len = lines[i].end - lines[i].start;
+      allChars += len;
+      if (rep[i]) repChars += len;
+    }
+    const copy = repChars > 0.5 * allChars;
     const add: Span[] = [];
     for (let i = 0; i < lines.length; i++) {
       if (!rep[i]) continue;
       const l = lines[i];
+      if (copy && l.end - l.start >= 160) continue;
       if (rep[i] === 2 || l.end - l.start < 160) {
         add.push([l.start, l.end]);
         continue;

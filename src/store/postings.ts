@@ -5,6 +5,9 @@
 import type { CandidatePair, LookupHit } from './store.ts';
 
 /** Sorted, distinct copy of a hash list. */
+/** Over-common fingerprints a star pair must share (see candidatePairs). */
+export const STAR_MIN = 5;
+
 export function uniqueSorted(h: Uint32Array): Uint32Array {
   const s = Uint32Array.from(h).sort();
   let m = 0;
@@ -94,6 +97,12 @@ export class PostingsIndex {
   /**
    * Pairs of documents sharing at least `minShared` hashes held by 2..maxDf documents.
    * Pairs are packed as a * docCount + b in a Float64Array, sorted and counted.
+   *
+   * A hash held by more than maxDf documents is a stock phrase, boilerplate, or a text copied
+   * many times (a syndicated article). It gives no all-pairs links, but links each holder to the
+   * first one (a star, linear in the list): copies of one article all share the same first
+   * holder for every fingerprint and collect a high count with it, while stock phrases scatter.
+   * Star pairs count when they share at least `max(minShared, STAR_MIN)` such hashes.
    */
   candidatePairs(
     docCount: number,
@@ -104,13 +113,23 @@ export class PostingsIndex {
     let cap = 1 << 16;
     let buf = new Float64Array(cap);
     let m = 0;
+    let star = new Float64Array(1 << 12);
+    let ms = 0;
     let i = 0;
     while (i < n) {
       let j = i + 1;
       const h = keys[i];
       while (j < n && keys[j] === h) j++;
       const g = j - i;
-      if (g >= 2 && g <= maxDf) {
+      if (g > maxDf) {
+        if (ms + g > star.length) {
+          const nb = new Float64Array(Math.max(star.length * 2, ms + g));
+          nb.set(star.subarray(0, ms));
+          star = nb;
+        }
+        const base = vals[i] * docCount;
+        for (let x = i + 1; x < j; x++) star[ms++] = base + vals[x];
+      } else if (g >= 2) {
         const need = m + (g * (g - 1)) / 2;
         if (need > cap) {
           while (cap < need) cap *= 2;
@@ -125,24 +144,30 @@ export class PostingsIndex {
       }
       i = j;
     }
-    const pairs = buf.subarray(0, m).sort();
-    const outA: number[] = [];
-    const outB: number[] = [];
-    const outS: number[] = [];
-    let p = 0;
-    while (p < m) {
-      let q = p + 1;
-      const key = pairs[p];
-      while (q < m && pairs[q] === key) q++;
-      if (q - p >= minShared) {
-        const a = Math.floor(key / docCount);
-        outA.push(a);
-        outB.push(key - a * docCount);
-        outS.push(q - p);
+    const counted = new Map<number, number>();
+    const count = (packed: Float64Array, min: number) => {
+      const pairs = packed.sort();
+      for (let p = 0; p < pairs.length; ) {
+        let q = p + 1;
+        const key = pairs[p];
+        while (q < pairs.length && pairs[q] === key) q++;
+        if (q - p >= min) counted.set(key, (counted.get(key) ?? 0) + (q - p));
+        p = q;
       }
-      p = q;
-    }
-    return { a: Uint32Array.from(outA), b: Uint32Array.from(outB), shared: Uint32Array.from(outS) };
+    };
+    count(buf.subarray(0, m), minShared);
+    count(star.subarray(0, ms), Math.max(minShared, STAR_MIN));
+    const keysOut = [...counted.keys()].sort((x, y) => x - y);
+    const outA = new Uint32Array(keysOut.length);
+    const outB = new Uint32Array(keysOut.length);
+    const outS = new Uint32Array(keysOut.length);
+    keysOut.forEach((key, k) => {
+      const a = Math.floor(key / docCount);
+      outA[k] = a;
+      outB[k] = key - a * docCount;
+      outS[k] = counted.get(key)!;
+    });
+    return { a: outA, b: outB, shared: outS };
   }
 
   /** Documents sharing hashes with the query, most shared first (doc numbers). */
