@@ -4,10 +4,10 @@
 
 import type { CandidatePair, LookupHit } from './store.ts';
 
-/** Sorted, distinct copy of a hash list. */
 /** Over-common fingerprints a star pair must share (see candidatePairs). */
 export const STAR_MIN = 5;
 
+/** Sorted, distinct copy of a hash list. */
 export function uniqueSorted(h: Uint32Array): Uint32Array {
   const s = Uint32Array.from(h).sort();
   let m = 0;
