@@ -91,7 +91,7 @@ print(best[1])
 }
 
 const rows: [string, string, string, string][] = [];
-rows.push(['reprint minhashText (OPH, rolled 5-grams, one pass)', ours.toFixed(3), (mb / ours).toFixed(1), 'what reprint dedup uses']);
+rows.push(['reprint minhashText (OPH, rolled 5-grams)', ours.toFixed(3), (mb / ours).toFixed(1), 'what reprint dedup uses']);
 rows.push(['reprint kgramHashesOfText + minhashOf (OPH)', twoStep.toFixed(3), (mb / twoStep).toFixed(1), 'shingle array, then signature']);
 if (peer !== null) rows.push(['datasketch MinHash (Python)', peer.toFixed(3), (mb / peer).toFixed(2), peerNote]);
 else rows.push(['datasketch MinHash (Python)', '-', REFERENCE_MBS.toFixed(2), `${peerNote}; reference figure from the issue`]);

@@ -5,12 +5,11 @@
 import type { Doc, InputProblem, Passage, Source, Span, Tokens } from './types.ts';
 import { cleanSource } from './clean/index.ts';
 import { markRepeatedBlocks } from './clean/boilerplate.ts';
-import { toOriginal } from './clean/offsets.ts';
 import { tokenize } from './text/tokens.ts';
 import { kgramHashes, winnowHashes, type Fingerprints } from './fingerprint/winnow.ts';
 import { minhashOf, shinglesOf } from './fingerprint/minhash.ts';
 import { align } from './align/index.ts';
-import { coverage, relate, type AlignedPair, type Relations, type RelateOptions } from './relate/index.ts';
+import { coverage, coveredTokens, relate, type AlignedPair, type Relations, type RelateOptions } from './relate/index.ts';
 import { citations, directionVote } from './relate/direction.ts';
 import { MemoryStore } from './store/memory.ts';
 import type { IndexEntry, Store } from './store/store.ts';
@@ -499,13 +498,7 @@ export class Engine {
  */
 function originalsFirst(query: Prepared, sources: TraceSource[]): TraceSource[] {
   if (sources.length < 2) return sources;
-  const covered = sources.map((s) => {
-    const set = new Uint8Array(query.tokens.length);
-    for (const p of s.passages)
-      for (let t = 0; t < query.tokens.length; t++)
-        if (query.tokens.starts[t] >= p.derived[0] && query.tokens.ends[t] <= p.derived[1]) set[t] = 1;
-    return set;
-  });
+  const covered = sources.map((s) => coveredTokens(query.tokens, s.passages.map((p) => p.derived)));
   const overlap = (i: number, j: number) => {
     let both = 0, a = 0, b = 0;
     for (let t = 0; t < query.tokens.length; t++) {
@@ -542,9 +535,4 @@ function split<T>(xs: T[], n: number): T[][] {
   const size = Math.ceil(xs.length / Math.max(1, n));
   for (let i = 0; i < xs.length; i += size) parts.push(xs.slice(i, i + size));
   return parts;
-}
-
-/** A clean-text span of `doc` as Unicode code points of its original text. */
-export function originalSpan(doc: Doc, span: Span): Span {
-  return toOriginal(doc, span);
 }

@@ -1,7 +1,7 @@
 // The library API: `import { Engine, scanPaths, ... } from 'reprint'`. The CLI uses exactly this.
 
 export type * from './types.ts';
-export { Engine, originalSpan } from './engine.ts';
+export { Engine } from './engine.ts';
 export type { EngineOptions, ScanResult, TraceResult, TraceSource, Prepared, Progress } from './engine.ts';
 export { readSources, inputKind, idFromPath } from './ingest/index.ts';
 export { cleanSource } from './clean/index.ts';

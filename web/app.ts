@@ -35,6 +35,20 @@ function svg(tag: string, attrs: Record<string, string | number> = {}, ...kids: 
   for (const k of kids) if (k !== null && k !== undefined && k !== false) e.append(k);
   return e;
 }
+/** Make `zone` take dropped files (highlighted while dragged over). */
+function onDropFiles(zone: HTMLElement, take: (files: FileList) => unknown): void {
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    if (e.dataTransfer?.files.length) take(e.dataTransfer.files);
+  });
+}
+
 const pct = (x: number) => Math.round(x * 100) + '%';
 const enc = encodeURIComponent;
 const link = (href: string, text: string, cls = '') => el('a', { href, textContent: text, className: cls });
@@ -310,17 +324,7 @@ function tracePage(root: HTMLElement): void {
     sessionStorage.setItem('reprint-trace', area.value);
   };
   fileIn.onchange = () => fileIn.files?.[0] && readFile(fileIn.files[0]);
-  drop.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    drop.classList.add('over');
-  });
-  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-  drop.addEventListener('drop', (e) => {
-    e.preventDefault();
-    drop.classList.remove('over');
-    const f = e.dataTransfer?.files[0];
-    if (f) readFile(f).then(() => button.click());
-  });
+  onDropFiles(drop, (files) => readFile(files[0]).then(() => button.click()));
   area.oninput = () => {
     format = undefined;
     sessionStorage.setItem('reprint-trace', area.value);
@@ -663,16 +667,7 @@ function addPage(root: HTMLElement): void {
   const fileIn = el('input', { type: 'file' });
   fileIn.multiple = true;
   fileIn.onchange = () => fileIn.files && upload(fileIn.files);
-  drop.addEventListener('dragover', (e) => {
-    e.preventDefault();
-    drop.classList.add('over');
-  });
-  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
-  drop.addEventListener('drop', (e) => {
-    e.preventDefault();
-    drop.classList.remove('over');
-    if (e.dataTransfer?.files.length) upload(e.dataTransfer.files);
-  });
+  onDropFiles(drop, upload);
   const id = el('input', { type: 'text', id: 'add-id' });
   id.placeholder = 'document id (required)';
   const url = el('input', { type: 'text', id: 'add-url' });

@@ -319,11 +319,8 @@ function charLen(p: Prepared, tokens: Tokens, s0: number, s1: number): number {
   return tokens.ends[p.sent[s1 + 1] - 1] - tokens.starts[p.sent[s0]];
 }
 
-/** Bag-of-words Dice of two token ranges (multiset overlap of word hashes). */
-function bagDice(a: Uint32Array, b: Uint32Array): number {
-  if (a.length + b.length === 0) return 0;
-  const x = Uint32Array.from(a).sort();
-  const y = Uint32Array.from(b).sort();
+/** Size of the multiset intersection of two sorted arrays. */
+function sortedOverlap(x: ArrayLike<number>, y: ArrayLike<number>): number {
   let i = 0, j = 0, common = 0;
   while (i < x.length && j < y.length) {
     if (x[i] === y[j]) {
@@ -333,7 +330,15 @@ function bagDice(a: Uint32Array, b: Uint32Array): number {
     } else if (x[i] < y[j]) i++;
     else j++;
   }
-  return (2 * common) / (x.length + y.length);
+  return common;
+}
+
+/** Bag-of-words Dice of two token ranges (multiset overlap of word hashes). */
+function bagDice(a: Uint32Array, b: Uint32Array): number {
+  if (a.length + b.length === 0) return 0;
+  const x = Uint32Array.from(a).sort();
+  const y = Uint32Array.from(b).sort();
+  return (2 * sortedOverlap(x, y)) / (x.length + y.length);
 }
 
 /** Share of the smaller bag of content stems found in the other (multiset overlap). */
@@ -341,16 +346,7 @@ function containment(a: Int32Array, b: Int32Array): number {
   const x = a.filter((t) => t >= 0).sort();
   const y = b.filter((t) => t >= 0).sort();
   if (x.length === 0 || y.length === 0) return 0;
-  let i = 0, j = 0, common = 0;
-  while (i < x.length && j < y.length) {
-    if (x[i] === y[j]) {
-      common++;
-      i++;
-      j++;
-    } else if (x[i] < y[j]) i++;
-    else j++;
-  }
-  return common / Math.min(x.length, y.length);
+  return sortedOverlap(x, y) / Math.min(x.length, y.length);
 }
 
 /** A passage covering this share of a summary window explains it: no summary there. */

@@ -38,18 +38,25 @@ export function sniffHtmlCharset(bytes: Uint8Array): string | null {
   return m ? m[1] : null;
 }
 
+/** Length of the valid multi-byte UTF-8 sequence starting at i (a lead byte), or 0 if invalid. */
+function utf8SequenceAt(b: Uint8Array, i: number): number {
+  const c = b[i];
+  const len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+  if (!len || i + len > b.length) return 0;
+  for (let q = 1; q < len; q++) if ((b[i + q] & 0xc0) !== 0x80) return 0;
+  return len;
+}
+
 function firstInvalidUtf8(b: Uint8Array): number {
   let i = 0;
   const n = b.length;
   while (i < n) {
-    const c = b[i];
-    if (c < 0x80) {
+    if (b[i] < 0x80) {
       i++;
       continue;
     }
-    const len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-    if (!len || i + len > n) return i;
-    for (let q = 1; q < len; q++) if ((b[i + q] & 0xc0) !== 0x80) return i;
+    const len = utf8SequenceAt(b, i);
+    if (!len) return i;
     i += len;
   }
   return -1;
@@ -126,15 +133,12 @@ function utf8Counts(b: Uint8Array): { valid: number; invalid: number } {
   let i = 0;
   const n = b.length;
   while (i < n) {
-    const c = b[i];
-    if (c < 0x80) {
+    if (b[i] < 0x80) {
       i++;
       continue;
     }
-    const len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-    let ok = len > 0 && i + len <= n;
-    for (let q = 1; ok && q < len; q++) if ((b[i + q] & 0xc0) !== 0x80) ok = false;
-    if (ok) {
+    const len = utf8SequenceAt(b, i);
+    if (len) {
       valid++;
       i += len;
     } else {

@@ -13,7 +13,7 @@ import { kgramHashes } from './winnow.ts';
 const EMPTY = 0xffffffff;
 
 /** 32-bit finaliser (murmur3 fmix32) of x ^ seed. */
-function fmix(x: number, seed: number): number {
+export function fmix(x: number, seed: number): number {
   let h = (x ^ seed) | 0;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -21,6 +21,13 @@ function fmix(x: number, seed: number): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+/** One-permutation hashing, 2^bits bins: the high bits of a mixed hash pick the bin, the rest is the value. */
+export function ophInsert(sig: Uint32Array, h: number, shift: number, mask: number): void {
+  const bin = h >>> shift;
+  const v = (h & mask) >>> 0;
+  if (v < sig[bin]) sig[bin] = v;
 }
 
 /** MinHash signature (one-permutation hashing, densified) of a set of 32-bit shingle hashes. */
@@ -33,17 +40,7 @@ export function minhashOf(shingles: Uint32Array, numPerm = 128): Uint32Array {
     // k a power of two: one hash per shingle; its high bits pick the bin, the rest is the value
     const shift = 32 - bits;
     const mask = (2 ** shift - 1) >>> 0;
-    for (let i = 0; i < n; i++) {
-      let h = shingles[i] ^ 0x3c6ef372;
-      h ^= h >>> 16;
-      h = Math.imul(h, 0x85ebca6b);
-      h ^= h >>> 13;
-      h = Math.imul(h, 0xc2b2ae35);
-      h ^= h >>> 16;
-      const bin = h >>> shift;
-      const v = (h & mask) >>> 0;
-      if (v < sig[bin]) sig[bin] = v;
-    }
+    for (let i = 0; i < n; i++) ophInsert(sig, fmix(shingles[i], 0x3c6ef372), shift, mask);
   } else {
     for (let i = 0; i < n; i++) {
       const h = fmix(shingles[i], 0x3c6ef372);

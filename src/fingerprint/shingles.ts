@@ -3,7 +3,7 @@
 // allocation per word. Words are runs of letters, digits and marks, case-folded; apostrophes
 // inside words are ignored; CJK ideographs and kana are one word each.
 
-import { densify } from './minhash.ts';
+import { densify, fmix, ophInsert } from './minhash.ts';
 
 const SEP = 0;
 const WORD = 1;
@@ -124,11 +124,10 @@ export function kgramHashesOfText(text: string, k = 5): Uint32Array {
 const ROLL = 0x01000193;
 
 /**
- * MinHash signature (one-permutation hashing, densified) of the word k-grams of `text`, in one
- * pass over its words: each k-gram's hash is rolled in O(1) from the word hashes (polynomial
- * hash mod 2^32, then a 32-bit finaliser) and drops straight into its bin; no shingle array
- * is built. `numPerm` must be a power of two. Texts with fewer than k words give an all-empty
- * signature (callers treat them apart).
+ * MinHash signature (one-permutation hashing, densified) of the word k-grams of `text`: each
+ * k-gram's hash is rolled in O(1) from the word hashes (polynomial hash mod 2^32, then a 32-bit
+ * finaliser; see rolledKgrams) and drops straight into its bin. `numPerm` must be a power of
+ * two. Texts with fewer than k words give an all-empty signature (callers treat them apart).
  */
 export function minhashText(text: string, k = 5, numPerm = 128): Uint32Array {
   const bits = Math.log2(numPerm);
@@ -136,27 +135,9 @@ export function minhashText(text: string, k = 5, numPerm = 128): Uint32Array {
   const shift = 32 - bits;
   const mask = (2 ** shift - 1) >>> 0;
   const sig = new Uint32Array(numPerm).fill(0xffffffff);
-  const w = wordHashes(text);
-  const n = w.length;
-  if (n < k) return sig;
-  // P^(k-1), to take the oldest word out of the rolling hash
-  let pk = 1;
-  for (let i = 0; i < k - 1; i++) pk = Math.imul(pk, ROLL);
-  let r = 0;
-  for (let i = 0; i < k - 1; i++) r = (Math.imul(r, ROLL) + w[i]) | 0;
-  for (let i = k - 1; i < n; i++) {
-    r = (Math.imul(r, ROLL) + w[i]) | 0;
-    let h = r ^ 0x3c6ef372 ^ k;
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    const bin = h >>> shift;
-    const v = (h & mask) >>> 0;
-    if (v < sig[bin]) sig[bin] = v;
-    r = (r - Math.imul(w[i - k + 1], pk)) | 0;
-  }
+  const h = rolledKgrams(text, k);
+  if (h.length === 0) return sig;
+  for (let i = 0; i < h.length; i++) ophInsert(sig, h[i], shift, mask);
   return densify(sig);
 }
 
@@ -172,13 +153,7 @@ export function rolledKgrams(text: string, k = 5): Uint32Array {
   for (let i = 0; i < k - 1; i++) r = (Math.imul(r, ROLL) + w[i]) | 0;
   for (let i = k - 1; i < n; i++) {
     r = (Math.imul(r, ROLL) + w[i]) | 0;
-    let h = r ^ 0x3c6ef372 ^ k;
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-    out[i - k + 1] = h >>> 0;
+    out[i - k + 1] = fmix(r, 0x3c6ef372 ^ k);
     r = (r - Math.imul(w[i - k + 1], pk)) | 0;
   }
   return out;

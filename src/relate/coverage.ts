@@ -1,6 +1,7 @@
 // How much of a document the passages cover, counted in words outside boilerplate.
 
 import type { Span, Tokens } from '../types.ts';
+import { kgramHashes } from '../fingerprint/winnow.ts';
 
 /** First token index whose start is >= pos. */
 function lowerBound(starts: Uint32Array, pos: number): number {
@@ -14,15 +15,20 @@ function lowerBound(starts: Uint32Array, pos: number): number {
   return lo;
 }
 
-/** Share (0..1) of the non-boilerplate words of `tokens` that lie inside any of `spans`. */
-export function coverage(tokens: Tokens, spans: Span[]): number {
-  let total = 0;
-  for (let i = 0; i < tokens.length; i++) if (!tokens.boiler[i]) total++;
-  if (total === 0) return 0;
+/** Which tokens lie inside any of `spans` (1 = covered). */
+export function coveredTokens(tokens: Tokens, spans: Span[]): Uint8Array {
   const covered = new Uint8Array(tokens.length);
   for (const [s, e] of spans) {
     for (let t = lowerBound(tokens.starts, s); t < tokens.length && tokens.ends[t] <= e; t++) covered[t] = 1;
   }
+  return covered;
+}
+
+/** Share (0..1) of the non-boilerplate words of `tokens` that lie inside any of `spans`. */
+export function coverage(tokens: Tokens, spans: Span[]): number {
+  const total = wordCount(tokens);
+  if (total === 0) return 0;
+  const covered = coveredTokens(tokens, spans);
   let n = 0;
   for (let i = 0; i < tokens.length; i++) if (covered[i] && !tokens.boiler[i]) n++;
   return n / total;
@@ -35,19 +41,11 @@ export function wordCount(tokens: Tokens): number {
   return total;
 }
 
-/** Hashes of the word n-grams of `tokens` outside boilerplate (a run of n words hashes alike anywhere). */
+/** Distinct hashes of the word n-grams of `tokens` that touch no boilerplate. */
 function ngramSet(tokens: Tokens, n: number): Set<number> {
+  const { hashes, valid } = kgramHashes(tokens, n);
   const out = new Set<number>();
-  const h = tokens.hashes;
-  outer: for (let i = 0; i + n <= tokens.length; i++) {
-    let x = 0x811c9dc5;
-    for (let j = i; j < i + n; j++) {
-      if (tokens.boiler[j]) continue outer;
-      x = Math.imul(x ^ h[j], 0x01000193);
-      x ^= x >>> 15;
-    }
-    out.add(x >>> 0);
-  }
+  for (let i = 0; i < hashes.length; i++) if (valid[i]) out.add(hashes[i]);
   return out;
 }
 

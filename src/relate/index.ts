@@ -5,7 +5,7 @@ import { coverage, sharedRuns, wordCount } from './coverage.ts';
 import { citations, directionVote, type Citation } from './direction.ts';
 import { centroid, cosine as cosine_, documentFrequencies, similarPairs, termLists, termVector } from './topics.ts';
 
-export { coverage, wordCount } from './coverage.ts';
+export { coverage, coveredTokens, wordCount } from './coverage.ts';
 export { citations, directionVote, namesDoc } from './direction.ts';
 
 /** What relate needs to know about one document. */
@@ -295,4 +295,3 @@ export function relate(docs: RelateDoc[], aligned: AlignedPair[], options: Relat
   return { pairs, stories };
 }
 
-export { wordCount as countWords };

@@ -129,6 +129,20 @@ interface ScanView {
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
+/** The fields of a pair that story and document views show. */
+function edgeOf(p: Pair): Omit<StoryEdge, 'lineage'> {
+  return {
+    source: p.source,
+    derived: p.derived,
+    relation: p.relation,
+    reuse: round(p.sourceCoverage),
+    sourceCoverage: round(p.sourceCoverage),
+    derivedCoverage: round(p.derivedCoverage),
+    confidence: round(p.direction.confidence),
+    evidence: p.direction.evidence,
+  };
+}
+
 /** Length of a string in code points (no allocation). */
 export function cpLength(s: string): number {
   let n = s.length;
@@ -331,16 +345,7 @@ export class Service {
     const story = v.result.stories.find((s) => s.members.includes(id) || s.related.includes(id));
     const pairs = v.result.pairs
       .filter((p) => p.source === id || p.derived === id)
-      .map((p) => ({
-        source: p.source,
-        derived: p.derived,
-        relation: p.relation,
-        reuse: round(p.sourceCoverage),
-        sourceCoverage: round(p.sourceCoverage),
-        derivedCoverage: round(p.derivedCoverage),
-        confidence: round(p.direction.confidence),
-        evidence: p.direction.evidence,
-      }));
+      .map(edgeOf);
     return { id, story: story?.id ?? null, pairs };
   }
 
@@ -399,17 +404,7 @@ export class Service {
     const edges: StoryEdge[] = [];
     for (const p of v.result.pairs) {
       if (p.relation === 'related' || !inStory.has(p.source) || !inStory.has(p.derived)) continue;
-      edges.push({
-        source: p.source,
-        derived: p.derived,
-        relation: p.relation,
-        reuse: round(p.sourceCoverage),
-        sourceCoverage: round(p.sourceCoverage),
-        derivedCoverage: round(p.derivedCoverage),
-        confidence: round(p.direction.confidence),
-        evidence: p.direction.evidence,
-        lineage: s.parents[p.derived] === p.source || s.parents[p.source] === p.derived,
-      });
+      edges.push({ ...edgeOf(p), lineage: s.parents[p.derived] === p.source || s.parents[p.source] === p.derived });
     }
     return {
       ...this.storySummary(s, docs),
