@@ -9,11 +9,12 @@ import { tokenize } from './text/tokens.ts';
 import { kgramHashes, winnowHashes, type Fingerprints } from './fingerprint/winnow.ts';
 import { minhashOf, shinglesOf } from './fingerprint/minhash.ts';
 import { align } from './align/index.ts';
-import { coverage, coveredTokens, relate, type AlignedPair, type Relations, type RelateOptions } from './relate/index.ts';
-import { citations, directionVote } from './relate/direction.ts';
+import { addRelated, coverage, coveredTokens, edgeOf, relateEdges, titleOf, wordCount, type Edge, type Relations, type RelateOptions } from './relate/index.ts';
+import { citations, directionVote, type Citation } from './relate/direction.ts';
 import { MemoryStore } from './store/memory.ts';
-import type { IndexEntry, Store } from './store/store.ts';
+import type { CandidatePair, IndexEntry, Store } from './store/store.ts';
 import { WorkerPool } from './parallel/pool.ts';
+import { envNumber } from './env.ts';
 
 /** What the pure stage functions need to know (also sent to worker threads). */
 export interface StageOptions {
@@ -91,8 +92,9 @@ export interface EngineOptions {
   /** Called as work advances (documents read, pairs aligned). */
   onProgress?: (p: Progress) => void;
   /**
-   * Above this many documents, `scan` relates (and returns in `docs`/`tokens`) only the
-   * documents that share text with another, so memory stays bounded by the reuse found.
+   * Above this many documents, `scan` returns an incomplete result (see ScanResult.complete):
+   * only the documents that share text, loaded on demand, so memory stays bounded by the reuse
+   * found (default 50,000, or the REPRINT_FULL_SCAN_LIMIT environment variable).
    */
   fullScanLimit?: number;
   /** Documents whose tokens are kept in memory between uses (stores on disk). */
@@ -121,13 +123,26 @@ export interface Prepared {
 }
 
 export interface ScanResult extends Relations {
+  /**
+   * True when the scan covers every document (up to `fullScanLimit`): then `docs` and `tokens`
+   * hold them all. Above it they are empty, `ids` lists the documents that share text, and
+   * documents are read with `load` (a chunk at a time) so memory stays bounded.
+   */
+  complete: boolean;
+  /** The documents the result is about: every one, or those that share text. */
+  ids: string[];
+  /** Words outside boilerplate, for each id. */
+  words: Map<string, number>;
   docs: Map<string, Doc>;
   tokens: Map<string, Tokens>;
+  /** Read documents from the store. */
+  load(ids: string[]): Promise<Map<string, Doc>>;
   problems: InputProblem[];
   stats: { documents: number; chars: number; candidates: number; aligned: number; seconds: number };
 }
 
-const PARALLEL_MIN = Number(process.env.REPRINT_PARALLEL_MIN) >= 0 && process.env.REPRINT_PARALLEL_MIN ? Number(process.env.REPRINT_PARALLEL_MIN) : 4000;
+const PARALLEL_MIN = envNumber('REPRINT_PARALLEL_MIN', 4000);
+const FULL_SCAN_LIMIT = envNumber('REPRINT_FULL_SCAN_LIMIT', 50_000);
 
 export interface TraceSource {
   id: string;
@@ -174,7 +189,7 @@ export class Engine {
       batchSize: options.batchSize ?? 2000,
       relate: options.relate ?? {},
       workers: Math.max(1, Math.floor(options.workers ?? 1)),
-      fullScanLimit: options.fullScanLimit ?? 50_000,
+      fullScanLimit: options.fullScanLimit ?? FULL_SCAN_LIMIT,
       cacheSize: options.cacheSize ?? 4096,
       parallelMin: options.parallelMin ?? PARALLEL_MIN,
     };
@@ -362,22 +377,49 @@ export class Engine {
     return align({ text: a.doc.text, tokens: a.tokens }, { text: b.doc.text, tokens: b.tokens });
   }
 
-  /** Find every pair of stored documents that share text, and relate them. */
+  /**
+   * Find every pair of stored documents that share text, and relate them. Each chunk of
+   * candidate pairs is aligned and turned into edges (coverage, direction evidence) while its
+   * documents are loaded; stories and lineage then need only the edges. Up to `fullScanLimit`
+   * documents the result holds every document (and "related" pairs by topic); above it, memory
+   * stays bounded by the reuse found and documents are loaded on demand through `load`.
+   */
   async scan(): Promise<ScanResult> {
     const t0 = performance.now();
     const ids = await this.store.ids();
+    const complete = ids.length <= this.o.fullScanLimit;
     const candidates = await this.store.candidatePairs({ minShared: this.o.minShared, maxDf: this.maxDf(ids.length) });
-    const aligned: AlignedPair[] = [];
+    const edges: Edge[] = [];
+    const titles = new Map<string, string>();
+    const words = new Map<string, number>();
     const pool = candidates.length >= this.o.parallelMin ? this.workerPool() : null;
     const chunk = pool ? 256 : 1024;
     let done = 0;
     // Chunks are aligned in order; with workers, several chunks are in flight at once.
     const inFlight: Promise<Passage[][]>[] = [];
-    const chunks: { a: string; b: string }[][] = [];
+    const chunks: { pairs: CandidatePair[]; docs: Map<string, Prepared> }[] = [];
     const collect = async () => {
       const res = await inFlight.shift()!;
-      const c = chunks.shift()!;
-      for (let i = 0; i < c.length; i++) if (res[i].length) aligned.push({ a: c[i].a, b: c[i].b, passages: res[i] });
+      const { pairs: c, docs } = chunks.shift()!;
+      const cites = new Map<string, Citation[]>();
+      const citesOf = (id: string) => {
+        let x = cites.get(id);
+        if (!x) cites.set(id, (x = citations(docs.get(id)!.doc.text)));
+        return x;
+      };
+      for (let i = 0; i < c.length; i++) {
+        if (!res[i].length) continue;
+        const a = docs.get(c[i].a)!;
+        const b = docs.get(c[i].b)!;
+        const e = edgeOf(a, b, res[i], this.o.relate, [citesOf(c[i].a), citesOf(c[i].b)]);
+        if (!e) continue;
+        edges.push(e);
+        for (const d of [a, b])
+          if (!words.has(d.doc.id)) {
+            words.set(d.doc.id, wordCount(d.tokens));
+            titles.set(d.doc.id, titleOf(d.doc));
+          }
+      }
       done += c.length;
       this.onProgress?.({ phase: 'align', done, total: candidates.length });
     };
@@ -386,8 +428,7 @@ export class Engine {
       const need = [...new Set(c.flatMap((p) => [p.a, p.b]))];
       const prepared = await this.preparedMany(need);
       if (!pool) {
-        const res = c.map((p) => this.alignPair(prepared.get(p.a)!, prepared.get(p.b)!));
-        inFlight.push(Promise.resolve(res));
+        inFlight.push(Promise.resolve(c.map((p) => this.alignPair(prepared.get(p.a)!, prepared.get(p.b)!))));
       } else {
         const index = new Map(need.map((id, i) => [id, i]));
         const docs = need.map((id) => ({ text: prepared.get(id)!.doc.text, tokens: prepared.get(id)!.tokens }));
@@ -398,43 +439,55 @@ export class Engine {
         });
         inFlight.push(pool.run<Passage[][]>('align', { docs, pairs }));
       }
-      chunks.push(c);
+      chunks.push({ pairs: c, docs: prepared });
       while (inFlight.length > (pool ? pool.size * 2 : 0)) await collect();
     }
     while (inFlight.length) await collect();
 
-    // Relate: every document when the set is small, else only those that share text.
-    const relIds = ids.length <= this.o.fullScanLimit ? ids : [...new Set(aligned.flatMap((p) => [p.a, p.b]))];
+    const load = async (want: string[]) => {
+      const got = await this.preparedMany(want);
+      return new Map([...got].map(([id, p]) => [id, p.doc]));
+    };
     const docs = new Map<string, Doc>();
     const tokens = new Map<string, Tokens>();
-    const prepared: Prepared[] = [];
-    let chars = 0;
-    for (let lo = 0; lo < relIds.length; lo += 2048) {
-      const part = relIds.slice(lo, lo + 2048);
-      const got = await this.preparedMany(part);
-      for (const id of part) {
-        const p = got.get(id)!;
-        docs.set(id, p.doc);
-        tokens.set(id, p.tokens);
-        prepared.push(p);
-        chars += p.doc.original.length;
+    let rel: Relations;
+    if (complete) {
+      // Every document: stories, then "related" pairs for documents in none.
+      const prepared: Prepared[] = [];
+      for (let lo = 0; lo < ids.length; lo += 2048) {
+        const part = ids.slice(lo, lo + 2048);
+        const got = await this.preparedMany(part);
+        for (const id of part) {
+          const p = got.get(id)!;
+          docs.set(id, p.doc);
+          tokens.set(id, p.tokens);
+          if (!words.has(id)) words.set(id, wordCount(p.tokens));
+          prepared.push(p);
+        }
       }
+      rel = relateEdges(edges, (id) => titleOf(docs.get(id)!), this.o.relate);
+      addRelated(prepared, rel, this.o.relate);
+    } else {
+      rel = relateEdges(edges, (id) => titles.get(id) ?? id, this.o.relate);
     }
-    if (relIds.length !== ids.length) {
-      const s = this.store as Store & { chars?: () => Promise<number> };
-      if (s.chars) chars = await s.chars();
-    }
-    const rel = relate(prepared, aligned, this.o.relate);
+    const s = this.store as Store & { chars?: () => Promise<number> };
+    let chars = 0;
+    if (s.chars) chars = await s.chars();
+    else for (const d of docs.values()) chars += d.original.length;
     return {
       ...rel,
+      complete,
+      ids: complete ? ids : [...words.keys()],
+      words,
       docs,
       tokens,
+      load,
       problems: this.problems,
       stats: {
         documents: ids.length,
         chars,
         candidates: candidates.length,
-        aligned: aligned.length,
+        aligned: edges.length,
         seconds: (performance.now() - t0) / 1000,
       },
     };

@@ -86,9 +86,10 @@ class UnionFind {
   }
 }
 
-interface Edge {
-  a: number;
-  b: number;
+/** An aligned pair placed for relating: coverage both ways and the direction evidence. */
+export interface Edge {
+  a: string;
+  b: string;
   passages: Passage[];
   covA: number;
   covB: number;
@@ -99,6 +100,31 @@ interface Edge {
   evidence: string[];
 }
 
+function withDefaults(options: RelateOptions): Required<RelateOptions> {
+  return { duplicate: 0.9, contains: 0.8, related: 0.15, paraphraseRuns: 10, ...options };
+}
+
+/**
+ * Coverage and direction evidence for one aligned pair (a's spans in `source`), or null when
+ * there is nothing to relate: no passage, or only paraphrase without runs of copied words.
+ * Needs both documents; stories and lineage (relateEdges) need only the edges.
+ */
+export function edgeOf(
+  a: RelateDoc,
+  b: RelateDoc,
+  passages: Passage[],
+  options: RelateOptions = {},
+  cites: [Citation[], Citation[]] = [citations(a.doc.text), citations(b.doc.text)],
+): Edge | null {
+  const o = withDefaults(options);
+  if (!passages.length || a.doc.id === b.doc.id) return null;
+  if (passages.every((x) => x.kind === 'paraphrase') && sharedRuns(a.tokens, b.tokens) < o.paraphraseRuns) return null;
+  const covA = coverage(a.tokens, passages.map((x) => x.source));
+  const covB = coverage(b.tokens, passages.map((x) => x.derived));
+  const vote = directionVote(a.doc, b.doc, covA, covB, cites[0], cites[1]);
+  return { a: a.doc.id, b: b.doc.id, passages, covA, covB, score: vote.score, evidence: vote.evidence, credited: vote.credited };
+}
+
 /** The first line of a document, as a story title. */
 export function titleOf(d: Doc): string {
   if (d.meta.title) return d.meta.title;
@@ -107,7 +133,7 @@ export function titleOf(d: Doc): string {
 }
 
 export function relate(docs: RelateDoc[], aligned: AlignedPair[], options: RelateOptions = {}): Relations {
-  const o: Required<RelateOptions> = { duplicate: 0.9, contains: 0.8, related: 0.15, paraphraseRuns: 10, ...options };
+  const o = withDefaults(options);
   const index = new Map(docs.map((d, i) => [d.doc.id, i]));
   const cites = new Map<number, Citation[]>();
   const citesOf = (i: number) => {
@@ -115,50 +141,75 @@ export function relate(docs: RelateDoc[], aligned: AlignedPair[], options: Relat
     if (!c) cites.set(i, (c = citations(docs[i].doc.text)));
     return c;
   };
-
-  // 1. Coverage and direction evidence for every pair with passages.
   const edges: Edge[] = [];
   for (const p of aligned) {
-    if (!p.passages.length) continue;
     const a = index.get(p.a);
     const b = index.get(p.b);
-    if (a === undefined || b === undefined || a === b) continue;
-    if (p.passages.every((x) => x.kind === 'paraphrase') && sharedRuns(docs[a].tokens, docs[b].tokens) < o.paraphraseRuns) continue;
-    const covA = coverage(docs[a].tokens, p.passages.map((x) => x.source));
-    const covB = coverage(docs[b].tokens, p.passages.map((x) => x.derived));
-    const vote = directionVote(docs[a].doc, docs[b].doc, covA, covB, citesOf(a), citesOf(b));
-    edges.push({ a, b, passages: p.passages, covA, covB, score: vote.score, evidence: vote.evidence, credited: vote.credited });
+    if (a === undefined || b === undefined) continue;
+    const e = edgeOf(docs[a], docs[b], p.passages, o, [citesOf(a), citesOf(b)]);
+    if (e) edges.push(e);
   }
+  const rel = relateEdges(edges, (id) => titleOf(docs[index.get(id)!].doc), o);
+  addRelated(docs, rel, o);
+  return rel;
+}
 
-  // 2. Stories: documents linked by reuse.
-  const uf = new UnionFind(docs.length);
-  for (const e of edges) uf.union(e.a, e.b);
+/** Add "related" pairs (same topic, nothing copied) for the documents in no story. */
+export function addRelated(docs: RelateDoc[], rel: Relations, options: RelateOptions = {}): void {
+  relatedByTopic(docs, rel.stories, rel.pairs, withDefaults(options));
+  sortPairs(rel.pairs);
+}
+
+/** Stories (documents linked by reuse), their lineage trees, and pairs oriented source -> derived. */
+export function relateEdges(edges: Edge[], title: (id: string) => string, options: RelateOptions = {}): Relations {
+  const o = withDefaults(options);
+  // documents numbered in order of first appearance
+  const num = new Map<string, number>();
+  const ids: string[] = [];
+  const numOf = (id: string) => {
+    let n = num.get(id);
+    if (n === undefined) {
+      num.set(id, (n = ids.length));
+      ids.push(id);
+    }
+    return n;
+  };
+  const ends = edges.map((e) => [numOf(e.a), numOf(e.b)]);
+
+  // Stories: documents linked by reuse.
+  const uf = new UnionFind(ids.length);
+  for (const [a, b] of ends) uf.union(a, b);
   const groups = new Map<number, number[]>();
-  for (const e of edges)
-    for (const x of [e.a, e.b]) {
+  const grouped = new Uint8Array(ids.length);
+  for (const pair of ends)
+    for (const x of pair) {
+      if (grouped[x]) continue;
+      grouped[x] = 1;
       const r = uf.find(x);
       let g = groups.get(r);
       if (!g) groups.set(r, (g = []));
-      if (!g.includes(x)) g.push(x);
+      g.push(x);
     }
-  const adj = new Map<number, Edge[]>();
-  for (const e of edges)
-    for (const x of [e.a, e.b]) {
+  const adj = new Map<number, number[]>();
+  ends.forEach((pair, k) => {
+    for (const x of pair) {
       let l = adj.get(x);
       if (!l) adj.set(x, (l = []));
-      l.push(e);
+      l.push(k);
     }
-  /** How strongly `x` looks like the source of the edge's other side. */
-  const asSource = (e: Edge, x: number) => {
-    const sign = x === e.a ? 1 : -1;
-    const covOther = x === e.a ? e.covB : e.covA;
+  });
+  /** How strongly `x` looks like the source of edge k's other side. */
+  const asSource = (k: number, x: number) => {
+    const e = edges[k];
+    const isA = x === ends[k][0];
+    const sign = isA ? 1 : -1;
+    const covOther = isA ? e.covB : e.covA;
     // A copy that credits this document by name is its child, whatever else it shares.
     return sign * e.score + covOther + (sign * e.credited > 0 ? 1 : 0);
   };
 
   const depth = new Map<number, number>();
   const parent = new Map<number, number>();
-  const storyOf = new Map<number, number>();
   const rawStories: { root: number; members: number[] }[] = [];
   for (const members of groups.values()) {
     // Root: the member that best explains the others (explicit evidence plus how much of its
@@ -167,8 +218,8 @@ export function relate(docs: RelateDoc[], aligned: AlignedPair[], options: Relat
     let best = -Infinity;
     for (const x of members) {
       let s = 0;
-      for (const e of adj.get(x) ?? []) s += asSource(e, x);
-      if (s > best + 1e-9 || (Math.abs(s - best) <= 1e-9 && docs[x].doc.id < docs[root].doc.id)) {
+      for (const k of adj.get(x) ?? []) s += asSource(k, x);
+      if (s > best + 1e-9 || (Math.abs(s - best) <= 1e-9 && ids[x] < ids[root])) {
         best = s;
         root = x;
       }
@@ -179,10 +230,10 @@ export function relate(docs: RelateDoc[], aligned: AlignedPair[], options: Relat
     while (inTree.size < members.length) {
       let bestEdge: { from: number; to: number; w: number } | null = null;
       for (const x of inTree)
-        for (const e of adj.get(x) ?? []) {
-          const y = e.a === x ? e.b : e.a;
+        for (const k of adj.get(x) ?? []) {
+          const y = ends[k][0] === x ? ends[k][1] : ends[k][0];
           if (inTree.has(y)) continue;
-          const w = asSource(e, x);
+          const w = asSource(k, x);
           if (!bestEdge || w > bestEdge.w) bestEdge = { from: x, to: y, w };
         }
       if (!bestEdge) break;
@@ -190,108 +241,120 @@ export function relate(docs: RelateDoc[], aligned: AlignedPair[], options: Relat
       parent.set(bestEdge.to, bestEdge.from);
       depth.set(bestEdge.to, (depth.get(bestEdge.from) ?? 0) + 1);
     }
-    const ordered = [...members].sort((x, y) => (depth.get(x) ?? 0) - (depth.get(y) ?? 0) || (docs[x].doc.id < docs[y].doc.id ? -1 : 1));
+    const ordered = [...members].sort((x, y) => (depth.get(x) ?? 0) - (depth.get(y) ?? 0) || (ids[x] < ids[y] ? -1 : 1));
     rawStories.push({ root, members: ordered });
   }
-  rawStories.sort((x, y) => y.members.length - x.members.length || (docs[x.root].doc.id < docs[y.root].doc.id ? -1 : 1));
-  rawStories.forEach((s, k) => s.members.forEach((m) => storyOf.set(m, k)));
+  rawStories.sort((x, y) => y.members.length - x.members.length || (ids[x.root] < ids[y.root] ? -1 : 1));
 
   const isAncestor = (x: number, y: number) => {
     for (let p = parent.get(y); p !== undefined; p = parent.get(p)) if (p === x) return true;
     return false;
   };
 
-  // 3. Pairs, oriented source -> derived.
+  // Pairs, oriented source -> derived.
   const pairs: Pair[] = [];
-  for (const e of edges) {
+  edges.forEach((e, k) => {
+    const [a, b] = ends[k];
     let aIsSource: boolean;
     const evidence = [...e.evidence];
     let confidence = Math.min(0.99, 0.5 + Math.abs(e.score) / 2);
     if (Math.abs(e.score) >= 0.3) aIsSource = e.score > 0;
-    else if (isAncestor(e.a, e.b) || isAncestor(e.b, e.a)) {
-      aIsSource = isAncestor(e.a, e.b);
-      const [s, d] = aIsSource ? [e.a, e.b] : [e.b, e.a];
-      evidence.push(`story structure: ${docs[s].doc.id} is an ancestor of ${docs[d].doc.id} in the lineage`);
+    else if (isAncestor(a, b) || isAncestor(b, a)) {
+      aIsSource = isAncestor(a, b);
+      const [s, d] = aIsSource ? [a, b] : [b, a];
+      evidence.push(`story structure: ${ids[s]} is an ancestor of ${ids[d]} in the lineage`);
       confidence = Math.max(confidence, 0.6);
     } else if (e.score !== 0) aIsSource = e.score > 0;
-    else aIsSource = (depth.get(e.a) ?? 0) <= (depth.get(e.b) ?? 0);
+    else aIsSource = (depth.get(a) ?? 0) <= (depth.get(b) ?? 0);
     if (!evidence.length) evidence.push('no evidence either way');
-    const [s, d] = aIsSource ? [e.a, e.b] : [e.b, e.a];
+    const [s, d] = aIsSource ? [a, b] : [b, a];
     const covS = aIsSource ? e.covA : e.covB;
     const covD = aIsSource ? e.covB : e.covA;
     const passages = aIsSource ? e.passages : e.passages.map(swap);
     passages.sort((x, y) => x.derived[0] - y.derived[0]);
     pairs.push({
-      source: docs[s].doc.id,
-      derived: docs[d].doc.id,
+      source: ids[s],
+      derived: ids[d],
       relation: relationOf(covS, covD, passages, o),
       sourceCoverage: covS,
       derivedCoverage: covD,
       direction: { confidence, evidence },
       passages,
     });
-  }
+  });
 
-  // 4. Related: documents outside every story whose words say "same topic" as a member.
   const stories: Story[] = rawStories.map((s, k) => {
     const parents: Record<string, string> = {};
     for (const m of s.members) {
       const p = parent.get(m);
-      if (p !== undefined) parents[docs[m].doc.id] = docs[p].doc.id;
+      if (p !== undefined) parents[ids[m]] = ids[p];
     }
     return {
       id: `story-${k + 1}`,
-      root: docs[s.root].doc.id,
-      members: s.members.map((m) => docs[m].doc.id),
+      root: ids[s.root],
+      members: s.members.map((m) => ids[m]),
       related: [],
       parents,
-      title: titleOf(docs[s.root].doc),
+      title: title(ids[s.root]),
     };
   });
-  if (stories.length) {
-    const loose: number[] = [];
-    const inStory: number[] = [];
-    docs.forEach((_, i) => (storyOf.has(i) ? inStory : loose).push(i));
-    if (loose.length) {
-      const { lists, terms } = termLists(docs.map((d) => d.tokens));
-      const df = documentFrequencies(lists, terms);
-      const vectors = lists.map((l) => termVector(l, df, lists.length, 20));
-      // Compare each loose document with each story's vocabulary (the members' centroid).
-      const storyVectors = rawStories.map((st) => centroid(st.members.map((m) => vectors[m])));
-      const both = [...vectors, ...storyVectors];
-      const storyIdx = storyVectors.map((_, k) => vectors.length + k);
-      const best = new Map<number, { k: number; cosine: number }>();
-      for (const { i, j, cosine } of similarPairs(both, loose, storyIdx, o.related, 2)) {
-        const k = j - vectors.length;
-        const cur = best.get(i);
-        if (!cur || cosine > cur.cosine) best.set(i, { k, cosine });
-      }
-      for (const [i, { k, cosine }] of best) {
-        const story = stories[k];
-        // the member closest in words stands for the story in the pair record
-        let j = rawStories[k].root;
-        let bestC = -1;
-        for (const m of rawStories[k].members) {
-          const c = cosine_(vectors[m], vectors[i]);
-          if (c > bestC) [bestC, j] = [c, m];
-        }
-        story.related.push(docs[i].doc.id);
-        pairs.push({
-          source: docs[j].doc.id,
-          derived: docs[i].doc.id,
-          relation: 'related',
-          sourceCoverage: 0,
-          derivedCoverage: 0,
-          direction: { confidence: 0.5, evidence: [`same topic as ${story.id}, no shared passage (word cosine ${cosine.toFixed(2)})`] },
-          passages: [],
-        });
-      }
-    }
-  }
+  sortPairs(pairs);
+  return { pairs, stories };
+}
+
+/** Copies first, most covered first; then "related" pairs. */
+function sortPairs(pairs: Pair[]): void {
   pairs.sort((x, y) => {
     const r = (p: Pair) => (p.relation === 'related' ? 1 : 0);
     return r(x) - r(y) || y.derivedCoverage - x.derivedCoverage || (x.source + x.derived < y.source + y.derived ? -1 : 1);
   });
-  return { pairs, stories };
 }
 
+/**
+ * Related: documents outside every story whose words say "same topic" as a story (the members'
+ * centroid) get a "related" pair with the member closest in words, and join `story.related`.
+ */
+function relatedByTopic(docs: RelateDoc[], stories: Story[], pairs: Pair[], o: Required<RelateOptions>): void {
+  if (!stories.length) return;
+  const index = new Map(docs.map((d, i) => [d.doc.id, i]));
+  const rawStories = stories.map((s) => ({ root: index.get(s.root)!, members: s.members.map((m) => index.get(m)!) }));
+  const storyOf = new Set(rawStories.flatMap((s) => s.members));
+  const loose: number[] = [];
+  docs.forEach((_, i) => {
+    if (!storyOf.has(i)) loose.push(i);
+  });
+  if (!loose.length) return;
+  const { lists, terms } = termLists(docs.map((d) => d.tokens));
+  const df = documentFrequencies(lists, terms);
+  const vectors = lists.map((l) => termVector(l, df, lists.length, 20));
+  // Compare each loose document with each story's vocabulary (the members' centroid).
+  const storyVectors = rawStories.map((st) => centroid(st.members.map((m) => vectors[m])));
+  const both = [...vectors, ...storyVectors];
+  const storyIdx = storyVectors.map((_, k) => vectors.length + k);
+  const best = new Map<number, { k: number; cosine: number }>();
+  for (const { i, j, cosine } of similarPairs(both, loose, storyIdx, o.related, 2)) {
+    const k = j - vectors.length;
+    const cur = best.get(i);
+    if (!cur || cosine > cur.cosine) best.set(i, { k, cosine });
+  }
+  for (const [i, { k, cosine }] of best) {
+    const story = stories[k];
+    // the member closest in words stands for the story in the pair record
+    let j = rawStories[k].root;
+    let bestC = -1;
+    for (const m of rawStories[k].members) {
+      const c = cosine_(vectors[m], vectors[i]);
+      if (c > bestC) [bestC, j] = [c, m];
+    }
+    story.related.push(docs[i].doc.id);
+    pairs.push({
+      source: docs[j].doc.id,
+      derived: docs[i].doc.id,
+      relation: 'related',
+      sourceCoverage: 0,
+      derivedCoverage: 0,
+      direction: { confidence: 0.5, evidence: [`same topic as ${story.id}, no shared passage (word cosine ${cosine.toFixed(2)})`] },
+      passages: [],
+    });
+  }
+}
