@@ -147,3 +147,20 @@ test('postings: maxDf drops common hashes, minShared filters pairs', () => {
   assert.deepEqual([...r.a].map((a, i) => [a, r.b[i], r.shared[i]]), [[0, 1, 3], [0, 2, 2]]);
   assert.deepEqual(p.lookup(Uint32Array.from([3, 3, 9]), { minShared: 1, maxDf: 2, limit: 5 }), [{ doc: 0, shared: 1 }, { doc: 2, shared: 1 }]);
 });
+
+test('postings: past the pair budget, long lists link each holder to the first (stars)', () => {
+  const p = new PostingsIndex();
+  // seven hashes spread over buckets (top bits differ), each held by documents 0..5
+  const shared = Uint32Array.from([0, 1, 2, 3, 4, 5, 6].map((k) => (k * 0x25000000 + 77) >>> 0));
+  for (let d = 0; d < 6; d++) p.add(d, shared);
+  const pairsOf = (r: ReturnType<PostingsIndex['candidatePairs']>) => [...r.a].map((a, i) => [a, r.b[i], r.shared[i]]);
+  const all = p.candidatePairs(6, { minShared: 2, maxDf: 10 });
+  assert.equal(all.maxDf, 10);
+  assert.equal(all.a.length, 15);
+  assert.ok(pairsOf(all).every(([, , s]) => s === 7));
+  const capped = p.candidatePairs(6, { minShared: 2, maxDf: 10, pairBudget: 0 });
+  assert.ok(capped.maxDf < 6, `lists of 6 become stars (maxDf ${capped.maxDf})`);
+  assert.deepEqual(pairsOf(capped), [[0, 1, 7], [0, 2, 7], [0, 3, 7], [0, 4, 7], [0, 5, 7]]);
+  // lookups find every bucket
+  assert.deepEqual(p.lookup(shared, { minShared: 7, maxDf: 10, limit: 2 }), [{ doc: 0, shared: 7 }, { doc: 1, shared: 7 }]);
+});

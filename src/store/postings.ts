@@ -1,6 +1,6 @@
 // An inverted index of fingerprints over typed arrays: (hash, doc number) postings, sorted by
 // hash with a radix sort, grouped by scanning. Shared by the in-memory and the DuckDB stores.
-// Memory: 8 bytes per distinct (hash, doc), plus 8 more while sorting.
+// Memory: 8 bytes per distinct (hash, doc); sorting works one bucket (1/256) at a time.
 
 import type { CandidatePair, LookupHit } from './store.ts';
 
@@ -38,60 +38,89 @@ export function radixSortPairs(keys: Uint32Array, vals: Uint32Array): void {
   pass(tk, tv, keys, vals, 16);
 }
 
-class GrowU32 {
-  a = new Uint32Array(1024);
-  n = 0;
-  push(arr: Uint32Array, fill?: number): void {
-    const need = this.n + arr.length;
-    if (need > this.a.length) {
-      let cap = this.a.length;
-      while (cap < need) cap *= 2;
-      const b = new Uint32Array(cap);
-      b.set(this.a.subarray(0, this.n));
-      this.a = b;
+/** Postings go to 256 buckets by the top 8 bits of the hash; each is sorted on its own. */
+const BUCKET_SHIFT = 24;
+const BUCKETS = 256;
+/** Unsorted postings are appended in chunks of this many (no doubling, no big copies). */
+const CHUNK = 8192;
+
+class Bucket {
+  /** Sorted part: hashes ascending, docs ascending within a hash. */
+  keys = new Uint32Array(0);
+  vals = new Uint32Array(0);
+  /** Postings added since the last sort, in chunks (the last one is being filled). */
+  private chunksK: Uint32Array[] = [];
+  private chunksV: Uint32Array[] = [];
+  private curK = new Uint32Array(0);
+  private curV = new Uint32Array(0);
+  private used = 0;
+  pending = 0;
+
+  push(hash: number, doc: number): void {
+    if (this.used === this.curK.length) {
+      // small buckets stay small: chunks grow from 64 postings up to CHUNK
+      const size = this.chunksK.length >= 7 ? CHUNK : 64 << this.chunksK.length;
+      this.chunksK.push((this.curK = new Uint32Array(size)));
+      this.chunksV.push((this.curV = new Uint32Array(size)));
+      this.used = 0;
     }
-    if (fill === undefined) this.a.set(arr, this.n);
-    else this.a.fill(fill, this.n, need);
-    this.n = need;
+    this.curK[this.used] = hash;
+    this.curV[this.used++] = doc;
+    this.pending++;
   }
-  view(): Uint32Array {
-    return this.a.subarray(0, this.n);
+
+  /** Merge pending postings into the sorted part. */
+  sort(): void {
+    if (!this.pending) return;
+    const n = this.keys.length + this.pending;
+    const keys = new Uint32Array(n);
+    const vals = new Uint32Array(n);
+    keys.set(this.keys);
+    vals.set(this.vals);
+    let o = this.keys.length;
+    let left = this.pending;
+    for (let c = 0; c < this.chunksK.length; c++) {
+      const m = Math.min(left, this.chunksK[c].length);
+      keys.set(this.chunksK[c].subarray(0, m), o);
+      vals.set(this.chunksV[c].subarray(0, m), o);
+      o += m;
+      left -= m;
+    }
+    this.chunksK = [];
+    this.chunksV = [];
+    this.curK = this.curV = new Uint32Array(0);
+    this.used = 0;
+    this.pending = 0;
+    radixSortPairs(keys, vals);
+    this.keys = keys;
+    this.vals = vals;
   }
 }
 
 export class PostingsIndex {
-  private hashes = new GrowU32();
-  private docs = new GrowU32();
-  /** Postings [0, sortedUpTo) are sorted by hash (docs ascending within a hash). */
-  private sortedUpTo = 0;
+  private buckets = Array.from({ length: BUCKETS }, () => new Bucket());
+  private count = 0;
 
   /** Number of postings. */
   get size(): number {
-    return this.hashes.n;
+    return this.count;
   }
 
   /** Add the fingerprints of document number `doc` (any order, repeats allowed). */
   add(doc: number, hashes: Uint32Array): void {
-    const u = uniqueSorted(hashes);
-    this.hashes.push(u);
-    this.docs.push(u, doc);
+    this.addUnique(doc, uniqueSorted(hashes));
   }
 
   /** Add fingerprints that are already sorted and distinct. */
   addUnique(doc: number, u: Uint32Array): void {
-    this.hashes.push(u);
-    this.docs.push(u, doc);
+    for (let i = 0; i < u.length; i++) this.buckets[u[i] >>> BUCKET_SHIFT].push(u[i], doc);
+    this.count += u.length;
   }
 
-  /** Sort the postings by hash (in place; stable, so docs stay ascending within a hash). */
-  private build(): { keys: Uint32Array; vals: Uint32Array } {
-    const keys = this.hashes.view();
-    const vals = this.docs.view();
-    if (this.sortedUpTo !== keys.length) {
-      radixSortPairs(keys, vals);
-      this.sortedUpTo = keys.length;
-    }
-    return { keys, vals };
+  /** Sort every bucket's new postings (stable, so docs stay ascending within a hash). */
+  private build(): Bucket[] {
+    for (const b of this.buckets) b.sort();
+    return this.buckets;
   }
 
   /**
@@ -103,46 +132,70 @@ export class PostingsIndex {
    * first one (a star, linear in the list): copies of one article all share the same first
    * holder for every fingerprint and collect a high count with it, while stock phrases scatter.
    * Star pairs count when they share at least `max(minShared, STAR_MIN)` such hashes.
+   *
+   * All-pairs links grow with the square of a list's length, and in a large corpus chance
+   * phrases fill lists of every length. So maxDf is lowered, when needed, until the all-pairs
+   * links fit `pairBudget` (default 64 per document, at least 4 M): memory and time stay
+   * linear in the corpus, and the longer lists become stars.
    */
   candidatePairs(
     docCount: number,
-    { minShared, maxDf }: { minShared: number; maxDf: number },
-  ): { a: Uint32Array; b: Uint32Array; shared: Uint32Array } {
-    const { keys, vals } = this.build();
-    const n = keys.length;
-    let cap = 1 << 16;
-    let buf = new Float64Array(cap);
-    let m = 0;
-    let star = new Float64Array(1 << 12);
-    let ms = 0;
-    let i = 0;
-    while (i < n) {
-      let j = i + 1;
-      const h = keys[i];
-      while (j < n && keys[j] === h) j++;
-      const g = j - i;
-      if (g > maxDf) {
-        if (ms + g > star.length) {
-          const nb = new Float64Array(Math.max(star.length * 2, ms + g));
-          nb.set(star.subarray(0, ms));
-          star = nb;
-        }
-        const base = vals[i] * docCount;
-        for (let x = i + 1; x < j; x++) star[ms++] = base + vals[x];
-      } else if (g >= 2) {
-        const need = m + (g * (g - 1)) / 2;
-        if (need > cap) {
-          while (cap < need) cap *= 2;
-          const nb = new Float64Array(cap);
-          nb.set(buf.subarray(0, m));
-          buf = nb;
-        }
-        for (let x = i; x < j; x++) {
-          const base = vals[x] * docCount;
-          for (let y = x + 1; y < j; y++) buf[m++] = base + vals[y];
-        }
+    { minShared, maxDf, pairBudget }: { minShared: number; maxDf: number; pairBudget?: number },
+  ): { a: Uint32Array; b: Uint32Array; shared: Uint32Array; maxDf: number } {
+    const buckets = this.build();
+    const budget = pairBudget ?? Math.max(1 << 22, 64 * docCount);
+    // How many lists of each length (up to maxDf + 1, "longer").
+    const hist = new Float64Array(maxDf + 2);
+    for (const { keys } of buckets) {
+      const n = keys.length;
+      for (let i = 0; i < n; ) {
+        let j = i + 1;
+        while (j < n && keys[j] === keys[i]) j++;
+        hist[Math.min(j - i, maxDf + 1)]++;
+        i = j;
       }
-      i = j;
+    }
+    let df = 1;
+    let links = 0;
+    while (df < maxDf) {
+      const more = (hist[df + 1] * (df + 1) * df) / 2;
+      if (links + more > budget) break;
+      links += more;
+      df++;
+    }
+    const buf = new Float64Array(links);
+    let m = 0;
+    let stars = 0;
+    for (const { keys } of buckets) {
+      const n = keys.length;
+      for (let i = 0; i < n; ) {
+        let j = i + 1;
+        while (j < n && keys[j] === keys[i]) j++;
+        if (j - i > df) stars += j - i - 1;
+        i = j;
+      }
+    }
+    const star = new Float64Array(stars);
+    let ms = 0;
+    for (const { keys, vals } of buckets) {
+      const n = keys.length;
+      let i = 0;
+      while (i < n) {
+        let j = i + 1;
+        const h = keys[i];
+        while (j < n && keys[j] === h) j++;
+        const g = j - i;
+        if (g > df) {
+          const base = vals[i] * docCount;
+          for (let x = i + 1; x < j; x++) star[ms++] = base + vals[x];
+        } else if (g >= 2) {
+          for (let x = i; x < j; x++) {
+            const base = vals[x] * docCount;
+            for (let y = x + 1; y < j; y++) buf[m++] = base + vals[y];
+          }
+        }
+        i = j;
+      }
     }
     const counted = new Map<number, number>();
     const count = (packed: Float64Array, min: number) => {
@@ -155,8 +208,8 @@ export class PostingsIndex {
         p = q;
       }
     };
-    count(buf.subarray(0, m), minShared);
-    count(star.subarray(0, ms), Math.max(minShared, STAR_MIN));
+    count(buf, minShared);
+    count(star, Math.max(minShared, STAR_MIN));
     const keysOut = [...counted.keys()].sort((x, y) => x - y);
     const outA = new Uint32Array(keysOut.length);
     const outB = new Uint32Array(keysOut.length);
@@ -167,16 +220,17 @@ export class PostingsIndex {
       outB[k] = key - a * docCount;
       outS[k] = counted.get(key)!;
     });
-    return { a: outA, b: outB, shared: outS };
+    return { a: outA, b: outB, shared: outS, maxDf: df };
   }
 
   /** Documents sharing hashes with the query, most shared first (doc numbers). */
   lookup(hashes: Uint32Array, { minShared, maxDf, limit }: { minShared: number; maxDf: number; limit: number }): { doc: number; shared: number }[] {
-    const { keys, vals } = this.build();
+    const buckets = this.build();
     const q = uniqueSorted(hashes);
     const counts = new Map<number, number>();
     for (let t = 0; t < q.length; t++) {
       const h = q[t];
+      const { keys, vals } = buckets[h >>> BUCKET_SHIFT];
       let lo = 0;
       let hi = keys.length;
       while (lo < hi) {
