@@ -1,10 +1,15 @@
 // reprint scan PATH... : trace text reuse across a set of documents.
 
+import { createReadStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { exitCode, parse, printProblem } from './args.ts';
 import { UsageError } from './main.ts';
-import { Engine, readSources, buildReport, htmlReport, summary } from '../index.ts';
+import { Engine, readSources } from '../index.ts';
+import { writeReportJson } from '../report/json.ts';
+import { htmlReportOf } from '../report/html.ts';
+import { scanSummary } from '../report/terminal.ts';
 import { openStore, StoreError } from '../store/index.ts';
 import { parseWorkers } from './index.ts';
 import { ProgressBar, inputSize } from './progress.ts';
@@ -49,21 +54,31 @@ export async function run(args: string[]): Promise<number> {
   }
   const progress = new ProgressBar({ quiet: values.quiet, totalChars: await inputSize(positionals) });
   const engine = new Engine({ store, workers, onProblem: printProblem, onProgress: progress.update });
-  if (positionals.length) await engine.add(readSources(positionals, (p) => engine.report(p)));
-  const result = await engine.scan();
-  progress.done();
-  const report = buildReport(result);
-
-  if (!values['no-report']) {
-    const out = resolve(values.out!);
-    await mkdir(out, { recursive: true });
-    await writeFile(join(out, 'report.json'), JSON.stringify(report, null, 2) + '\n');
-    await writeFile(join(out, 'index.html'), htmlReport(report, result));
-    if (!values.json) process.stderr.write(`Report: ${join(out, 'index.html')}\n`);
+  let documents: number;
+  try {
+    if (positionals.length) await engine.add(readSources(positionals, (p) => engine.report(p)));
+    const result = await engine.scan();
+    progress.done();
+    documents = result.stats.documents;
+    // The report is streamed (documents and pairs a chunk at a time, read from the store when
+    // the scan is above its full-scan limit), so memory stays bounded at any size.
+    let written: string | null = null;
+    if (!values['no-report']) {
+      const out = resolve(values.out!);
+      await mkdir(out, { recursive: true });
+      written = join(out, 'report.json');
+      await writeReportJson(written, result);
+      await writeFile(join(out, 'index.html'), await htmlReportOf(result));
+      if (!values.json) process.stderr.write(`Report: ${join(out, 'index.html')}\n`);
+    }
+    if (values.json) {
+      // the same text as the file (one `generated` time)
+      if (written) await pipeline(createReadStream(written), process.stdout, { end: false });
+      else await writeReportJson(process.stdout, result);
+    } else process.stdout.write((await scanSummary(result)) + '\n');
+  } finally {
+    await engine.close();
   }
-  if (values.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
-  else process.stdout.write(summary(report) + '\n');
-  await engine.close();
-  if (result.docs.size === 0) process.stderr.write('reprint scan: no documents could be read\n');
+  if (documents === 0) process.stderr.write('reprint scan: no documents could be read\n');
   return exitCode(engine.problems);
 }

@@ -2,10 +2,11 @@
 // Document text is never put into markup: it travels as JSON and the page's script inserts it
 // with textContent, so a document containing <script> shows as text.
 
-import type { Span } from '../types.ts';
+import type { Doc, Pair, Span, Story } from '../types.ts';
 import type { ScanResult } from '../engine.ts';
 import { codePointIndex } from '../clean/offsets.ts';
-import type { Report } from './json.ts';
+import { titleOf } from '../relate/index.ts';
+import { docsOf, type Report } from './json.ts';
 
 /** JSON that is safe inside <script type="application/json">. */
 export function safeJson(value: unknown): string {
@@ -119,10 +120,11 @@ function showPair(p) {
 function buildNav() {
   const nav = document.getElementById('nav');
   data.stories.forEach((st, k) => {
-    nav.append(el('h2', { textContent: 'Story ' + (k + 1) + ' (' + st.members.length + ')' }));
+    nav.append(el('h2', { textContent: 'Story ' + (st.n || k + 1) + ' (' + st.members.length + ')' }));
     nav.append(el('div', { className: 'tree', textContent: (st.title || '') + '\\n' + tree(st) }));
+    const members = new Set(st.members);
     for (const p of data.pairs) {
-      if (p.relation === 'related' || !st.members.includes(p.derived)) continue;
+      if (p.relation === 'related' || !members.has(p.derived)) continue;
       const b = el('button', { textContent: p.source + ' → ' + p.derived + '  ' + pct(p.sourceCoverage) });
       b.pair = p; b.onclick = () => showPair(p);
       nav.append(b);
@@ -134,8 +136,15 @@ function buildNav() {
 
 function tree(st) {
   const lines = [st.root];
+  const children = new Map();
+  for (const m of st.members) {
+    const p = st.parents[m];
+    if (p === undefined) continue;
+    if (!children.has(p)) children.set(p, []);
+    children.get(p).push(m);
+  }
   const walk = (id, prefix) => {
-    const kids = st.members.filter(m => st.parents[m] === id);
+    const kids = children.get(id) || [];
     kids.forEach((k, i) => { const last = i === kids.length - 1; lines.push(prefix + (last ? '└─ ' : '├─ ') + k); walk(k, prefix + (last ? '   ' : '│  ')); });
   };
   walk(st.root, '');
@@ -154,29 +163,77 @@ if (first) showPair(first);
 /** At most this many pairs go into the page (the JSON report has them all). */
 export const MAX_HTML_PAIRS = 500;
 
+export interface HtmlOptions {
+  /** Pairs shown at most (default MAX_HTML_PAIRS). */
+  maxPairs?: number;
+}
+
 /**
+ * The page for a scan result, complete or not: reads just the documents of the pairs it shows
+ * (at most `maxPairs`, the first ones of `result.pairs`) from `result.docs` or the store. When
+ * pairs are left out, the page shows only the stories of the pairs it has and says so.
+ */
+export async function htmlReportOf(result: ScanResult, options: HtmlOptions = {}): Promise<string> {
+  const pairs = shownPairs(result, options.maxPairs ?? MAX_HTML_PAIRS);
+  const docs = await docsOf(result, pairs.flatMap((p) => [p.source, p.derived]));
+  return page(result, pairs, docs, (id) => titleOf(docs.get(id)!), result.stats.documents);
+}
+
+/**
+ * The page from a report and a complete scan result (its documents in `result.docs`); for a
+ * result that may be incomplete, use `htmlReportOf`.
  * The page shows each document's clean text (encoding repaired, main text of HTML pages), so its
  * spans are code points of the clean text; report.json keeps spans into the original files.
  */
-export function htmlReport(report: Report, result: ScanResult): string {
-  const shown = result.pairs.filter((p) => p.relation !== 'related');
-  const pairs = shown.slice(0, MAX_HTML_PAIRS);
+export function htmlReport(report: Report, result: ScanResult, options: HtmlOptions = {}): string {
+  const titles = new Map(report.documents.map((d) => [d.id, d.title]));
+  const pairs = shownPairs(result, options.maxPairs ?? MAX_HTML_PAIRS);
+  return page(result, pairs, result.docs, (id) => titles.get(id) ?? id, report.documents.length);
+}
+
+function shownPairs(result: ScanResult, max: number): Pair[] {
+  const out: Pair[] = [];
+  for (const p of result.pairs) {
+    if (out.length >= max) break;
+    if (p.relation !== 'related') out.push(p);
+  }
+  return out;
+}
+
+function page(
+  result: ScanResult,
+  pairs: Pair[],
+  docs: Map<string, Doc>,
+  titleOfId: (id: string) => string,
+  documentCount: number,
+): string {
+  const total = result.pairs.reduce((n, p) => n + (p.relation === 'related' ? 0 : 1), 0);
+  const omitted = total - pairs.length;
   const needed = new Set(pairs.flatMap((p) => [p.source, p.derived]));
   const cps = new Map<string, Uint32Array>();
   const cp = (id: string) => {
     let c = cps.get(id);
-    if (!c) cps.set(id, (c = codePointIndex(result.docs.get(id)!.text)));
+    if (!c) cps.set(id, (c = codePointIndex(docs.get(id)!.text)));
     return c;
   };
   const span = (id: string, s: Span): Span => [cp(id)[s[0]], cp(id)[s[1]]];
-  const titles = new Map(report.documents.map((d) => [d.id, d.title]));
   const documents = [...needed].map((id) => {
-    const doc = result.docs.get(id)!;
-    return { id, title: titles.get(id) ?? id, text: doc.text, boilerplate: doc.boilerplate.map((b) => span(id, b)) };
+    const doc = docs.get(id)!;
+    return { id, title: titleOfId(id), text: doc.text, boilerplate: doc.boilerplate.map((b) => span(id, b)) };
   });
+  // When pairs are left out, only the stories of the pairs shown (the page lists a story's pairs).
+  // (numbered as in report.json).
+  let stories: (Story & { n?: number })[] = result.stories;
+  if (omitted > 0) {
+    const shownIn = new Set(pairs.map((p) => p.derived));
+    stories = [];
+    result.stories.forEach((st, k) => {
+      if (st.members.some((m) => shownIn.has(m))) stories.push({ ...st, n: k + 1 });
+    });
+  }
   const data = {
     documents,
-    stories: report.stories,
+    stories,
     pairs: pairs.map((p) => ({
       source: p.source,
       derived: p.derived,
@@ -193,11 +250,17 @@ export function htmlReport(report: Report, result: ScanResult): string {
       })),
     })),
   };
-  const omitted = shown.length - pairs.length;
+  const nStories = result.stories.length;
+  const counts = `${documentCount} documents, ${nStories} ${nStories === 1 ? 'story' : 'stories'}, `;
+  const head =
+    omitted > 0
+      ? `${counts}${total} pairs. This page shows only part of them: the first ${pairs.length} of ${total} pairs ` +
+        `(and the ${stories.length} of ${nStories} ${nStories === 1 ? 'story' : 'stories'} they belong to); see report.json for all.`
+      : `${counts}${pairs.length} pairs`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>reprint report</title><style>${STYLE}</style></head>
-<body><header><h1>reprint</h1><span class="muted">${report.documents.length} documents, ${report.stories.length} ${report.stories.length === 1 ? 'story' : 'stories'}, ${pairs.length} pairs${omitted > 0 ? ` (${omitted} more in report.json)` : ''}</span></header>
+<body><header><h1>reprint</h1><span class="muted">${escapeHtml(head)}</span></header>
 <main><nav id="nav"></nav><section id="view"></section></main>
 <script type="application/json" id="data">${safeJson(data)}</script>
 <script>${SCRIPT}</script>

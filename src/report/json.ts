@@ -1,6 +1,13 @@
 // report.json: the contract other tools rely on. Every span is [start, end) in Unicode code
 // points of the document's original text (as decoded), so a user can find it in their file.
+//
+// `writeReportJson` streams it (documents and pairs a chunk at a time, read from the store when
+// the scan result does not hold them), so a report of any size is written in bounded memory;
+// `buildReport` builds the whole object, for complete scan results only.
 
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Doc, Edit, InputProblem, Pair, Passage, PassageKind, Relation, Span, Story } from '../types.ts';
 import { toOriginal } from '../clean/offsets.ts';
 import type { ScanResult } from '../engine.ts';
@@ -81,12 +88,28 @@ export function pairToReport(docs: Map<string, Doc>, p: Pair): ReportPair {
   };
 }
 
+/** Length of a string in code points. */
+function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
 export function documentToReport(doc: Doc, words: number): ReportDocument {
   return {
     id: doc.id,
     path: doc.path,
     title: titleOf(doc),
-    chars: [...doc.original].length,
+    chars: codePoints(doc.original),
     words,
     url: doc.meta.url,
     site: doc.meta.site,
@@ -98,7 +121,17 @@ export function documentToReport(doc: Doc, words: number): ReportDocument {
   };
 }
 
+/**
+ * The whole report as one object. Needs a complete scan result (`result.complete`, every
+ * document in `result.docs`); for an incomplete one (a scan above `fullScanLimit` documents) it
+ * throws: write that report with `writeReportJson`, which reads the documents from the store.
+ */
 export function buildReport(r: ScanResult): Report {
+  if (!r.complete)
+    throw new Error(
+      `buildReport needs a complete scan result, and this scan of ${r.stats.documents} documents is incomplete ` +
+        '(above fullScanLimit its documents stay in the store): use writeReportJson, which streams the report',
+    );
   return {
     version: 1,
     generated: new Date().toISOString(),
@@ -108,4 +141,143 @@ export function buildReport(r: ScanResult): Report {
     problems: r.problems,
     stats: r.stats,
   };
+}
+
+/** Documents read from the store at a time. */
+export const LOAD_CHUNK = 1024;
+
+/**
+ * The documents `ids` of a scan: from `result.docs` where it holds them, the rest read with
+ * `result.load`, `chunk` at a time. The caller bounds how many it asks for at once.
+ */
+export async function docsOf(result: ScanResult, ids: Iterable<string>, chunk = LOAD_CHUNK): Promise<Map<string, Doc>> {
+  const out = new Map<string, Doc>();
+  const missing: string[] = [];
+  for (const id of ids) {
+    if (out.has(id)) continue;
+    const d = result.docs.get(id);
+    if (d) out.set(id, d);
+    else missing.push(id);
+  }
+  for (let lo = 0; lo < missing.length; lo += chunk) {
+    const got = await result.load(missing.slice(lo, lo + chunk));
+    for (const [id, d] of got) out.set(id, d);
+  }
+  for (const id of missing) if (!out.has(id)) throw new Error(`document "${id}" of the scan is not in the store`);
+  return out;
+}
+
+/**
+ * Consecutive runs of `pairs` whose documents number at most `maxDocs` (and at most `maxPairs`
+ * pairs), so that one run's documents can be loaded at once.
+ */
+export function* pairChunks(pairs: Pair[], maxDocs = 2 * LOAD_CHUNK, maxPairs = LOAD_CHUNK): Generator<{ pairs: Pair[]; ids: Set<string> }> {
+  let lo = 0;
+  while (lo < pairs.length) {
+    const ids = new Set<string>();
+    let hi = lo;
+    while (hi < pairs.length && hi - lo < maxPairs) {
+      const p = pairs[hi];
+      const add = (ids.has(p.source) ? 0 : 1) + (ids.has(p.derived) ? 0 : 1);
+      if (hi > lo && ids.size + add > maxDocs) break;
+      ids.add(p.source);
+      ids.add(p.derived);
+      hi++;
+    }
+    yield { pairs: pairs.slice(lo, hi), ids };
+    lo = hi;
+  }
+}
+
+/** Strings are gathered into pieces of about this many characters before they are written. */
+const PIECE = 1 << 16;
+
+/** An array element as JSON.stringify(report, null, 2) lays it out at depth 2. */
+const element = (v: unknown) => '\n    ' + JSON.stringify(v, null, 2).replace(/\n/g, '\n    ');
+
+/**
+ * report.json as a sequence of strings (the same text as `JSON.stringify(buildReport(r), null, 2)`
+ * plus a newline). Documents and pairs are converted a chunk at a time; documents the result does
+ * not hold are read with `result.load`. An incomplete result lists the documents that share text
+ * (`result.ids`); a complete one lists every document.
+ */
+export async function* reportJsonText(r: ScanResult): AsyncGenerator<string> {
+  let parts: string[] = [];
+  let size = 0;
+  const put = (s: string) => {
+    parts.push(s);
+    size += s.length;
+    return size >= PIECE;
+  };
+  const take = () => {
+    const s = parts.join('');
+    parts = [];
+    size = 0;
+    return s;
+  };
+  // Top-level fields as JSON.stringify lays them out; arrays one element at a time.
+  const field = (name: string, value: unknown, last = false) =>
+    `\n  ${JSON.stringify(name)}: ${JSON.stringify(value, null, 2).replace(/\n/g, '\n  ')}${last ? '' : ','}`;
+  async function* array(name: string, items: AsyncIterable<unknown> | Iterable<unknown>) {
+    put(`\n  ${JSON.stringify(name)}: [`);
+    let n = 0;
+    for await (const x of items) if (put((n++ ? ',' : '') + element(x))) yield take();
+    put(n ? '\n  ],' : '],');
+  }
+  put('{' + field('version', 1) + field('generated', new Date().toISOString()));
+  yield* array('documents', documents(r));
+  yield* array('pairs', pairs(r));
+  yield* array('stories', r.stories);
+  yield* array('problems', r.problems);
+  put(field('stats', r.stats, true) + '\n}\n');
+  yield take();
+}
+
+async function* documents(r: ScanResult): AsyncGenerator<ReportDocument> {
+  for (let lo = 0; lo < r.ids.length; lo += LOAD_CHUNK) {
+    const ids = r.ids.slice(lo, lo + LOAD_CHUNK);
+    const docs = await docsOf(r, ids);
+    for (const id of ids) {
+      const tokens = r.tokens.get(id);
+      yield documentToReport(docs.get(id)!, r.words.get(id) ?? (tokens ? wordCount(tokens) : 0));
+    }
+  }
+}
+
+async function* pairs(r: ScanResult): AsyncGenerator<ReportPair> {
+  for (const c of pairChunks(r.pairs)) {
+    const docs = await docsOf(r, c.ids);
+    for (const p of c.pairs) yield pairToReport(docs, p);
+  }
+}
+
+/**
+ * Write report.json to a file (a path) or to a stream (e.g. process.stdout, left open), chunk by
+ * chunk and respecting backpressure: memory stays bounded whatever the size of the scan.
+ */
+export async function writeReportJson(out: string | NodeJS.WritableStream, result: ScanResult): Promise<void> {
+  if (typeof out === 'string') {
+    await pipeline(Readable.from(reportJsonText(result)), createWriteStream(out));
+    return;
+  }
+  for await (const s of reportJsonText(result)) if (!out.write(s)) await drained(out);
+}
+
+/** Resolves when `out` wants more data; rejects when it fails or closes first. */
+function drained(out: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (e?: Error) => {
+      out.removeListener('drain', onDrain);
+      out.removeListener('error', onError);
+      out.removeListener('close', onClose);
+      if (e) reject(e);
+      else resolve();
+    };
+    const onDrain = () => done();
+    const onError = (e: Error) => done(e);
+    const onClose = () => done(new Error('the output closed before the report was written'));
+    out.once('drain', onDrain);
+    out.once('error', onError);
+    out.once('close', onClose);
+  });
 }

@@ -1,17 +1,19 @@
 // The short summary `reprint scan` prints.
 
-import type { Report, ReportPair } from './json.ts';
+import type { Pair, Story, InputProblem } from '../types.ts';
+import type { ScanResult } from '../engine.ts';
+import { docsOf, pairChunks, pairToReport, type Report, type ReportPair } from './json.ts';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
-function describe(p: ReportPair, report: Report): string {
+/** One line about a pair: how much the derived document reuses, how, and which way. */
+function describe(p: ReportPair, derivedKnown: boolean): string {
   const kinds = new Map<string, number>();
   for (const x of p.passages) kinds.set(x.kind, (kinds.get(x.kind) ?? 0) + (x.derived[1] - x.derived[0]));
   const main = [...kinds].sort((a, b) => b[1] - a[1]).map(([k]) => k);
   const label = main.length ? ` (${main.join(', ')})` : '';
-  const derivedDoc = report.documents.find((d) => d.id === p.derived);
   const parts = [`reuses ${pct(p.sourceCoverage)} of ${p.source}${label}`];
-  if (derivedDoc) parts.push(`${pct(1 - p.derivedCoverage)} of its own text is new`);
+  if (derivedKnown) parts.push(`${pct(1 - p.derivedCoverage)} of its own text is new`);
   const edits = p.passages.reduce((n, x) => n + (x.edits?.length ?? 0), 0);
   if (edits) parts.push(`${edits} word-level change${edits === 1 ? '' : 's'}`);
   const cite = p.direction.evidence.find((e) => e.includes(' credits '));
@@ -24,43 +26,141 @@ function describe(p: ReportPair, report: Report): string {
 /** Stories printed in full; the rest are counted (report.json and index.html have them all). */
 export const MAX_STORIES = 20;
 
-export function summary(report: Report, maxStories = MAX_STORIES): string {
+/** What the summary says, however it was gathered. */
+interface SummaryInput {
+  documents: number;
+  stories: Story[];
+  problems: InputProblem[];
+  /** The line for the lineage edge parent -> child ('' when the scan has no pair between them). */
+  edge(parent: string, child: string): string;
+  /** Pairs sharing text (not "related"), and duplicates among them. */
+  sharing: number;
+  duplicates: number;
+  /** Documents that are members of no story, when counted otherwise than documents - members. */
+  notInStory?: number;
+}
+
+function render(s: SummaryInput, maxStories: number): string {
   const lines: string[] = [];
-  const byPair = new Map<string, ReportPair>();
-  for (const p of report.pairs) byPair.set(`${p.source}\u0000${p.derived}`, p);
   const inStory = new Set<string>();
-  report.stories.forEach((s, k) => {
-    s.members.forEach((m) => inStory.add(m));
-    if (k === maxStories) lines.push(`... and ${report.stories.length - maxStories} more stories (see the report)`);
+  s.stories.forEach((st, k) => {
+    st.members.forEach((m) => inStory.add(m));
+    if (k === maxStories) lines.push(`... and ${s.stories.length - maxStories} more stories (see the report)`);
     if (k >= maxStories) return;
-    lines.push(`Story ${k + 1}: "${s.title ?? s.root}"  (${s.members.length} documents)`);
-    lines.push(`  ${s.root}  source`);
-    const children = (id: string) => s.members.filter((m) => s.parents[m] === id);
+    lines.push(`Story ${k + 1}: "${st.title ?? st.root}"  (${st.members.length} documents)`);
+    lines.push(`  ${st.root}  source`);
+    const children = childrenOf(st);
     const walk = (id: string, prefix: string) => {
-      const kids = children(id);
+      const kids = children.get(id) ?? [];
       kids.forEach((kid, i) => {
         const last = i === kids.length - 1;
-        const p = byPair.get(`${id}\u0000${kid}`) ?? byPair.get(`${kid}\u0000${id}`);
-        const text = p ? (p.source === id ? describe(p, report) : `shares text with ${id} (direction unclear)`) : '';
-        lines.push(`${prefix}${last ? '└─' : '├─'} ${kid}  ${text}`);
+        lines.push(`${prefix}${last ? '└─' : '├─'} ${kid}  ${s.edge(id, kid)}`);
         walk(kid, prefix + (last ? '   ' : '│  '));
       });
     };
-    walk(s.root, '  ');
+    walk(st.root, '  ');
   });
-  const relatedAll = report.stories.flatMap((s, k) => s.related.map((r) => `${r} (same topic as story ${k + 1})`));
+  const relatedAll = s.stories.flatMap((st, k) => st.related.map((r) => `${r} (same topic as story ${k + 1})`));
   const related = relatedAll.slice(0, 10);
   if (related.length)
     lines.push(`Related, nothing copied: ${related.join(', ')}${relatedAll.length > 10 ? `, and ${relatedAll.length - 10} more` : ''}`);
-  const alone = report.documents.filter((d) => !inStory.has(d.id)).length - relatedAll.length;
-  const dup = report.pairs.filter((p) => p.relation === 'duplicate').length;
+  const alone = (s.notInStory ?? s.documents - inStory.size) - relatedAll.length;
   lines.push(
-    `${report.documents.length} documents, ${report.stories.length} ${report.stories.length === 1 ? 'story' : 'stories'}, ` +
-      `${report.pairs.filter((p) => p.relation !== 'related').length} pairs sharing text (${dup} duplicates), ${alone} documents share nothing.`,
+    `${s.documents} documents, ${s.stories.length} ${s.stories.length === 1 ? 'story' : 'stories'}, ` +
+      `${s.sharing} pairs sharing text (${s.duplicates} duplicates), ${alone} documents share nothing.`,
   );
-  const skipped = report.problems.filter((p) => !p.warning).length;
-  const warned = report.problems.length - skipped;
+  const skipped = s.problems.filter((p) => !p.warning).length;
+  const warned = s.problems.length - skipped;
   if (skipped) lines.push(`${skipped} input${skipped === 1 ? '' : 's'} skipped (see above).`);
   if (warned) lines.push(`${warned} warning${warned === 1 ? '' : 's'} (see above).`);
   return lines.join('\n');
+}
+
+/** Children of each member in a story's lineage tree, in member order. */
+function childrenOf(st: Story): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const m of st.members) {
+    const p = st.parents[m];
+    if (p === undefined) continue;
+    let l = out.get(p);
+    if (!l) out.set(p, (l = []));
+    l.push(m);
+  }
+  return out;
+}
+
+const key = (a: string, b: string) => `${a}\u0000${b}`;
+
+/** The summary of a report (report.json's object). */
+export function summary(report: Report, maxStories = MAX_STORIES): string {
+  const byPair = new Map<string, ReportPair>();
+  for (const p of report.pairs) byPair.set(key(p.source, p.derived), p);
+  const known = new Set(report.documents.map((d) => d.id));
+  const inStory = new Set(report.stories.flatMap((s) => s.members));
+  return render(
+    {
+      documents: report.documents.length,
+      stories: report.stories,
+      problems: report.problems,
+      edge: (id, kid) => {
+        const p = byPair.get(key(id, kid)) ?? byPair.get(key(kid, id));
+        return p ? (p.source === id ? describe(p, known.has(p.derived)) : `shares text with ${id} (direction unclear)`) : '';
+      },
+      sharing: report.pairs.filter((p) => p.relation !== 'related').length,
+      duplicates: report.pairs.filter((p) => p.relation === 'duplicate').length,
+      notInStory: report.documents.filter((d) => !inStory.has(d.id)).length,
+    },
+    maxStories,
+  );
+}
+
+/**
+ * The summary straight from a scan result, complete or not (the same text as
+ * `summary(buildReport(result))`): only the lineage pairs of the stories printed are converted,
+ * their documents read a chunk at a time where `result.docs` does not hold them.
+ */
+export async function scanSummary(result: ScanResult, maxStories = MAX_STORIES): Promise<string> {
+  // The lineage edges printed, both ways round.
+  const wanted = new Set<string>();
+  for (const st of result.stories.slice(0, maxStories))
+    for (const m of st.members) {
+      const p = st.parents[m];
+      if (p !== undefined) wanted.add(key(p, m)).add(key(m, p));
+    }
+  const byPair = new Map<string, Pair>();
+  for (const p of result.pairs) if (wanted.has(key(p.source, p.derived))) byPair.set(key(p.source, p.derived), p);
+  // Describe the pairs whose source is the parent (those need their documents' spans).
+  const toDescribe: Pair[] = [];
+  for (const st of result.stories.slice(0, maxStories))
+    for (const m of st.members) {
+      const parent = st.parents[m];
+      if (parent === undefined) continue;
+      const p = byPair.get(key(parent, m)) ?? byPair.get(key(m, parent));
+      if (p && p.source === parent) toDescribe.push(p);
+    }
+  const lines = new Map<Pair, string>();
+  for (const c of pairChunks(toDescribe)) {
+    const docs = await docsOf(result, c.ids);
+    for (const p of c.pairs) lines.set(p, describe(pairToReport(docs, p), true));
+  }
+  let sharing = 0;
+  let duplicates = 0;
+  for (const p of result.pairs) {
+    if (p.relation !== 'related') sharing++;
+    if (p.relation === 'duplicate') duplicates++;
+  }
+  return render(
+    {
+      documents: result.stats.documents,
+      stories: result.stories,
+      problems: result.problems,
+      edge: (id, kid) => {
+        const p = byPair.get(key(id, kid)) ?? byPair.get(key(kid, id));
+        return p ? (p.source === id ? lines.get(p)! : `shares text with ${id} (direction unclear)`) : '';
+      },
+      sharing,
+      duplicates,
+    },
+    maxStories,
+  );
 }
