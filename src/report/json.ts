@@ -152,15 +152,15 @@ export const LOAD_CHUNK = 1024;
  */
 export async function docsOf(result: ScanResult, ids: Iterable<string>, chunk = LOAD_CHUNK): Promise<Map<string, Doc>> {
   const out = new Map<string, Doc>();
-  const missing: string[] = [];
+  const missing = new Set<string>();
   for (const id of ids) {
-    if (out.has(id)) continue;
     const d = result.docs.get(id);
     if (d) out.set(id, d);
-    else missing.push(id);
+    else missing.add(id);
   }
-  for (let lo = 0; lo < missing.length; lo += chunk) {
-    const got = await result.load(missing.slice(lo, lo + chunk));
+  const list = [...missing];
+  for (let lo = 0; lo < list.length; lo += chunk) {
+    const got = await result.load(list.slice(lo, lo + chunk));
     for (const [id, d] of got) out.set(id, d);
   }
   for (const id of missing) if (!out.has(id)) throw new Error(`document "${id}" of the scan is not in the store`);
@@ -189,6 +189,11 @@ export function* pairChunks(pairs: Pair[], maxDocs = 2 * LOAD_CHUNK, maxPairs = 
   }
 }
 
+export interface ReportJsonOptions {
+  /** Documents read from the store at a time, and pairs converted at a time (default LOAD_CHUNK). */
+  chunk?: number;
+}
+
 /** Strings are gathered into pieces of about this many characters before they are written. */
 const PIECE = 1 << 16;
 
@@ -201,7 +206,8 @@ const element = (v: unknown) => '\n    ' + JSON.stringify(v, null, 2).replace(/\
  * not hold are read with `result.load`. An incomplete result lists the documents that share text
  * (`result.ids`); a complete one lists every document.
  */
-export async function* reportJsonText(r: ScanResult): AsyncGenerator<string> {
+export async function* reportJsonText(r: ScanResult, options: ReportJsonOptions = {}): AsyncGenerator<string> {
+  const chunk = Math.max(1, options.chunk ?? LOAD_CHUNK);
   let parts: string[] = [];
   let size = 0;
   const put = (s: string) => {
@@ -225,18 +231,18 @@ export async function* reportJsonText(r: ScanResult): AsyncGenerator<string> {
     put(n ? '\n  ],' : '],');
   }
   put('{' + field('version', 1) + field('generated', new Date().toISOString()));
-  yield* array('documents', documents(r));
-  yield* array('pairs', pairs(r));
+  yield* array('documents', documents(r, chunk));
+  yield* array('pairs', pairs(r, chunk));
   yield* array('stories', r.stories);
   yield* array('problems', r.problems);
   put(field('stats', r.stats, true) + '\n}\n');
   yield take();
 }
 
-async function* documents(r: ScanResult): AsyncGenerator<ReportDocument> {
-  for (let lo = 0; lo < r.ids.length; lo += LOAD_CHUNK) {
-    const ids = r.ids.slice(lo, lo + LOAD_CHUNK);
-    const docs = await docsOf(r, ids);
+async function* documents(r: ScanResult, chunk: number): AsyncGenerator<ReportDocument> {
+  for (let lo = 0; lo < r.ids.length; lo += chunk) {
+    const ids = r.ids.slice(lo, lo + chunk);
+    const docs = await docsOf(r, ids, chunk);
     for (const id of ids) {
       const tokens = r.tokens.get(id);
       yield documentToReport(docs.get(id)!, r.words.get(id) ?? (tokens ? wordCount(tokens) : 0));
@@ -244,9 +250,9 @@ async function* documents(r: ScanResult): AsyncGenerator<ReportDocument> {
   }
 }
 
-async function* pairs(r: ScanResult): AsyncGenerator<ReportPair> {
-  for (const c of pairChunks(r.pairs)) {
-    const docs = await docsOf(r, c.ids);
+async function* pairs(r: ScanResult, chunk: number): AsyncGenerator<ReportPair> {
+  for (const c of pairChunks(r.pairs, 2 * chunk, chunk)) {
+    const docs = await docsOf(r, c.ids, chunk);
     for (const p of c.pairs) yield pairToReport(docs, p);
   }
 }
@@ -255,12 +261,16 @@ async function* pairs(r: ScanResult): AsyncGenerator<ReportPair> {
  * Write report.json to a file (a path) or to a stream (e.g. process.stdout, left open), chunk by
  * chunk and respecting backpressure: memory stays bounded whatever the size of the scan.
  */
-export async function writeReportJson(out: string | NodeJS.WritableStream, result: ScanResult): Promise<void> {
+export async function writeReportJson(
+  out: string | NodeJS.WritableStream,
+  result: ScanResult,
+  options: ReportJsonOptions = {},
+): Promise<void> {
   if (typeof out === 'string') {
-    await pipeline(Readable.from(reportJsonText(result)), createWriteStream(out));
+    await pipeline(Readable.from(reportJsonText(result, options)), createWriteStream(out));
     return;
   }
-  for await (const s of reportJsonText(result)) if (!out.write(s)) await drained(out);
+  for await (const s of reportJsonText(result, options)) if (!out.write(s)) await drained(out);
 }
 
 /** Resolves when `out` wants more data; rejects when it fails or closes first. */

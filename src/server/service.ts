@@ -8,7 +8,7 @@ import { codePointIndex, toOriginal } from '../clean/offsets.ts';
 import { tokenize } from '../text/tokens.ts';
 import { coverage } from '../relate/coverage.ts';
 import { titleOf } from '../relate/index.ts';
-import type { ReportPassage } from '../report/json.ts';
+import { LOAD_CHUNK, type ReportPassage } from '../report/json.ts';
 
 export interface DocSummary {
   id: string;
@@ -125,6 +125,60 @@ interface ScanView {
   result: ScanResult;
   pairs: Map<string, Pair>;
   stories: Map<string, Story>;
+  /** The story list, made on first request. */
+  storyList?: Promise<StorySummary[]>;
+}
+
+/** What a story summary needs of each member. */
+interface MemberFacts {
+  date?: string;
+  site?: string;
+}
+
+/** Members read from the store at once when listing the stories of an incomplete scan. */
+const STORY_BATCH = 2 * LOAD_CHUNK;
+
+/** Earliest date and the sites of a story's members, gathered one member (or chunk) at a time. */
+class StoryFacts {
+  firstSeen: string | null = null;
+  sites = new Set<string>();
+  add(f: MemberFacts | undefined): void {
+    if (!f) return;
+    const date = f.date;
+    if (date && (this.firstSeen === null || Date.parse(date) < Date.parse(this.firstSeen))) this.firstSeen = date;
+    if (f.site) this.sites.add(f.site);
+  }
+  summary(s: Story, rootTitle: string | undefined): StorySummary {
+    return {
+      id: s.id,
+      title: s.title ?? rootTitle ?? s.root,
+      root: s.root,
+      size: s.members.length,
+      firstSeen: this.firstSeen,
+      sites: [...this.sites].sort(),
+      related: s.related.length,
+    };
+  }
+}
+
+const factsOf = (d: Doc | undefined): MemberFacts | undefined => (d ? { date: d.meta.published, site: siteOf(d) } : undefined);
+
+/**
+ * Documents of a scan: from `result.docs` where it holds them (every one when the scan is
+ * complete), the rest read from the store with `result.load`, a chunk at a time; ids the store
+ * lacks are left out.
+ */
+async function loadDocs(result: ScanResult, ids: Iterable<string>): Promise<Map<string, Doc>> {
+  const out = new Map<string, Doc>();
+  const missing: string[] = [];
+  for (const id of ids) {
+    const d = result.docs.get(id);
+    if (d) out.set(id, d);
+    else if (!result.complete && !out.has(id)) missing.push(id);
+  }
+  for (let lo = 0; lo < missing.length; lo += LOAD_CHUNK)
+    for (const [id, d] of await result.load(missing.slice(lo, lo + LOAD_CHUNK))) if (d) out.set(id, d);
+  return out;
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
@@ -350,37 +404,82 @@ export class Service {
   }
 
   private storySummary(s: Story, docs: Map<string, Doc>): StorySummary {
-    let firstSeen: string | null = null;
-    const sites = new Set<string>();
-    for (const m of s.members) {
-      const d = docs.get(m);
-      if (!d) continue;
-      const date = d.meta.published;
-      if (date && (firstSeen === null || Date.parse(date) < Date.parse(firstSeen))) firstSeen = date;
-      const site = siteOf(d);
-      if (site) sites.add(site);
-    }
-    return {
-      id: s.id,
-      title: s.title ?? (docs.get(s.root) ? titleOf(docs.get(s.root)!) : s.root),
-      root: s.root,
-      size: s.members.length,
-      firstSeen,
-      sites: [...sites].sort(),
-      related: s.related.length,
+    const f = new StoryFacts();
+    for (const m of s.members) f.add(factsOf(docs.get(m)));
+    const root = docs.get(s.root);
+    return f.summary(s, root ? titleOf(root) : undefined);
+  }
+
+  /**
+   * Summaries of every story. A complete scan holds its documents; an incomplete one reads the
+   * members from the store, a batch of stories (or a chunk of one large story) at a time.
+   */
+  private async storySummaries(result: ScanResult): Promise<StorySummary[]> {
+    if (result.complete) return result.stories.map((s) => this.storySummary(s, result.docs));
+    const out: StorySummary[] = [];
+    let group: Story[] = [];
+    let ids: string[] = [];
+    const flush = async () => {
+      if (!group.length) return;
+      const docs = await loadDocs(result, ids);
+      for (const s of group) out.push(this.storySummary(s, docs));
+      group = [];
+      ids = [];
     };
+    for (const s of result.stories) {
+      if (s.members.length > STORY_BATCH) {
+        await flush();
+        const f = new StoryFacts();
+        let rootTitle: string | undefined;
+        for (let lo = 0; lo < s.members.length; lo += LOAD_CHUNK) {
+          const part = s.members.slice(lo, lo + LOAD_CHUNK);
+          const docs = await loadDocs(result, part);
+          for (const m of part) f.add(factsOf(docs.get(m)));
+          const root = docs.get(s.root);
+          if (root) rootTitle = titleOf(root);
+        }
+        out.push(f.summary(s, rootTitle));
+        continue;
+      }
+      if (ids.length + s.members.length > STORY_BATCH) await flush();
+      group.push(s);
+      for (const m of s.members) ids.push(m);
+    }
+    await flush();
+    return out;
   }
 
   async stories(): Promise<StorySummary[]> {
     const v = await this.scan();
-    return v.result.stories.map((s) => this.storySummary(s, v.result.docs));
+    if (!v.storyList) {
+      const p = this.storySummaries(v.result);
+      v.storyList = p;
+      p.catch(() => {
+        if (v.storyList === p) v.storyList = undefined;
+      });
+    }
+    return v.storyList;
+  }
+
+  /** Summaries of documents of the scan (read from the store when the scan is incomplete). */
+  private async docSummaries(result: ScanResult, ids: string[]): Promise<Map<string, DocSummary>> {
+    const out = new Map<string, DocSummary>();
+    for (let lo = 0; lo < ids.length; lo += LOAD_CHUNK) {
+      const part = ids.slice(lo, lo + LOAD_CHUNK);
+      const docs = await loadDocs(result, part);
+      for (const id of part) {
+        const d = docs.get(id);
+        if (d) out.set(id, summaryOf(d));
+      }
+    }
+    return out;
   }
 
   async story(id: string): Promise<StoryView> {
     const v = await this.scan();
     const s = v.stories.get(id);
     if (!s) throw new NotFound(`no story with id ${JSON.stringify(id)}`);
-    const docs = v.result.docs;
+    const docs = await this.docSummaries(v.result, [...s.members, ...s.related]);
     const depthOf = (m: string): number => {
       let d = 0;
       for (let p = s.parents[m]; p !== undefined && d < s.members.length; p = s.parents[p]) d++;
@@ -392,8 +491,10 @@ export class Service {
       const pair = parent ? between(parent, m) : undefined;
       // Share of the parent's text found in this member.
       const reuse = pair ? (pair.source === parent ? pair.sourceCoverage : pair.derivedCoverage) : null;
+      const summary = docs.get(m);
+      if (!summary) throw new Error(`document "${m}" of story ${JSON.stringify(id)} is not in the store`);
       return {
-        ...summaryOf(docs.get(m)!),
+        ...summary,
         parent,
         depth: depthOf(m),
         reuse: reuse === null ? null : round(reuse),
@@ -406,11 +507,13 @@ export class Service {
       if (p.relation === 'related' || !inStory.has(p.source) || !inStory.has(p.derived)) continue;
       edges.push({ ...edgeOf(p), lineage: s.parents[p.derived] === p.source || s.parents[p.source] === p.derived });
     }
+    const f = new StoryFacts();
+    for (const m of s.members) f.add(docs.get(m));
     return {
-      ...this.storySummary(s, docs),
+      ...f.summary(s, docs.get(s.root)?.title),
       parents: s.parents,
       members,
-      relatedDocs: s.related.filter((r) => docs.has(r)).map((r) => summaryOf(docs.get(r)!)),
+      relatedDocs: s.related.filter((r) => docs.has(r)).map((r) => docs.get(r)!),
       edges,
     };
   }
