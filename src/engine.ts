@@ -4,7 +4,7 @@
 
 import type { Doc, InputProblem, Passage, Source, Span, Tokens } from './types.ts';
 import { cleanSource } from './clean/index.ts';
-import { markRepeatedBlocks } from './clean/boilerplate.ts';
+import { markRepeatedBlocks, type LineKeys } from './clean/boilerplate.ts';
 import { tokenize } from './text/tokens.ts';
 import { kgramHashes, winnowHashes, type Fingerprints } from './fingerprint/winnow.ts';
 import { minhashOf, shinglesOf } from './fingerprint/minhash.ts';
@@ -14,6 +14,8 @@ import { citations, directionVote, type Citation } from './relate/direction.ts';
 import { MemoryStore } from './store/memory.ts';
 import type { CandidatePair, IndexEntry, Store } from './store/store.ts';
 import { WorkerPool } from './parallel/pool.ts';
+import { packDoc, unpackDoc, type PackedDoc } from './store/codec.ts';
+import { uniqueSorted } from './store/postings.ts';
 import { envNumber } from './env.ts';
 
 /** What the pure stage functions need to know (also sent to worker threads). */
@@ -23,8 +25,8 @@ export interface StageOptions {
   numPerm: number;
 }
 
-/** An index entry with its tokens. */
-export type FingerprintedEntry = IndexEntry & { tokens: Tokens };
+/** An index entry with its tokens (kept for the next stages when computed on this thread). */
+export type FingerprintedEntry = IndexEntry & { tokens?: Tokens };
 
 /** Clean one source: the Doc, or null, and the problems met (pure; runs in workers too). */
 export function cleanOne(source: Source): { doc: Doc | null; problems: InputProblem[] } {
@@ -54,6 +56,15 @@ export function fingerprintText(
   const fingerprints: Fingerprints = winnowHashes(hashes, valid, o.window);
   const signature = minhashOf(shinglesOf(hashes, valid), o.numPerm);
   return { tokens, fingerprints, signature };
+}
+
+/**
+ * What the index keeps of a clean text (pure; runs in workers): fingerprints, their sorted
+ * distinct set and the signature, without the tokens (not worth sending between threads).
+ */
+export function indexText(text: string, boilerplate: Span[], o: StageOptions): Omit<IndexEntry, 'doc'> {
+  const { fingerprints, signature } = fingerprintText(text, boilerplate, o);
+  return { fingerprints, signature, unique: uniqueSorted(fingerprints.hashes) };
 }
 
 /** Align pairs of documents given by index into `docs` (pure; runs in workers too). */
@@ -233,13 +244,14 @@ export class Engine {
   }
 
   /** Tokens, fingerprints and signature of a cleaned document: pure computation. */
-  fingerprint(doc: Doc): FingerprintedEntry {
+  fingerprint(doc: Doc): IndexEntry & { tokens: Tokens } {
     return { doc, ...fingerprintText(doc.text, doc.boilerplate, this.stageOptions) };
   }
 
   /** Clean and fingerprint one batch, on worker threads when there are several. */
   private async prepareBatch(sources: Source[], pool: WorkerPool | null): Promise<FingerprintedEntry[]> {
     let docs: Doc[];
+    let lines: LineKeys[] | undefined;
     if (!pool) {
       docs = [];
       for (const s of sources) {
@@ -249,23 +261,27 @@ export class Engine {
     } else {
       const parts = split(sources, pool.size);
       const results = await Promise.all(
-        parts.map((part) => pool.run<{ doc: Doc | null; problems: InputProblem[] }[]>('clean', part)),
+        parts.map((part) => pool.run<{ doc: PackedDoc | null; lines: LineKeys | null; problems: InputProblem[] }[]>('clean', part)),
       );
       docs = [];
+      lines = [];
       for (const r of results)
-        for (const { doc, problems } of r) {
+        for (const { doc, lines: l, problems } of r) {
           for (const p of problems) this.report(p);
-          if (doc) docs.push(doc);
+          if (doc) {
+            docs.push(unpackDoc(doc));
+            lines.push(l!);
+          }
         }
     }
     // Cross-document boilerplate over the whole batch, whatever the number of workers.
-    markRepeatedBlocks(docs);
+    markRepeatedBlocks(docs, { lines });
     if (!pool) return docs.map((d) => this.fingerprint(d));
     const parts = split(docs, pool.size);
     const results = await Promise.all(
       parts.map((part) =>
-        pool.run<ReturnType<typeof fingerprintText>[]>(
-          'fingerprint',
+        pool.run<ReturnType<typeof indexText>[]>(
+          'index',
           { docs: part.map((d) => ({ text: d.text, boilerplate: d.boilerplate })), options: this.stageOptions },
         ),
       ),
@@ -286,7 +302,7 @@ export class Engine {
     let pending: Promise<void> = Promise.resolve();
     let usePool = false;
     const store = async (entries: FingerprintedEntry[]) => {
-      for (const e of entries) this.remember(e.doc.id, e.tokens);
+      for (const e of entries) if (e.tokens) this.remember(e.doc.id, e.tokens);
       added += await this.store.add(entries);
     };
     const flush = async () => {

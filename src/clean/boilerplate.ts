@@ -374,43 +374,30 @@ interface LineRef {
  * chars) of a document that is mostly repeated lines stay unmarked: that document is a copy, and
  * its paragraphs are what the copies share.
  */
-export function markRepeatedBlocks(docs: Doc[], opts: { minDocs?: number } = {}): void {
+export function markRepeatedBlocks(docs: Doc[], opts: { minDocs?: number; lines?: LineKeys[] } = {}): void {
   const minDocs = Math.max(2, opts.minDocs ?? 5);
   // line hash -> documents holding it (first doc, count of distinct docs, list once >= 2)
   const first = new Map<number, number>();
   const many = new Map<number, number[]>();
-  const perDoc: { key: number; start: number; end: number }[][] = [];
+  const perDoc = opts.lines ?? docs.map((d) => lineKeys(d.text));
   const sites = docs.map(siteOf);
   for (let d = 0; d < docs.length; d++) {
-    const text = docs[d].text;
-    const lines: { key: number; start: number; end: number }[] = [];
-    let pos = 0;
-    const n = text.length;
-    while (pos < n) {
-      let e = text.indexOf('\n', pos);
-      if (e < 0) e = n;
-      let s = pos;
-      let end = e;
-      while (s < end && (text.charCodeAt(s) <= 32 || text.charCodeAt(s) === 0xa0)) s++;
-      while (end > s && (text.charCodeAt(end - 1) <= 32 || text.charCodeAt(end - 1) === 0xa0)) end--;
-      if (end - s >= 4 && end - s <= 5000) {
-        const key = lineKey(text, s, end);
-        lines.push({ key, start: s, end });
-        const f = first.get(key);
-        if (f === undefined) first.set(key, d);
-        else if (f !== d) {
-          const list = many.get(key);
-          if (!list) many.set(key, [f, d]);
-          else if (list[list.length - 1] !== d) list.push(d);
-        }
+    const { keys } = perDoc[d];
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      const f = first.get(key);
+      if (f === undefined) first.set(key, d);
+      else if (f !== d) {
+        const list = many.get(key);
+        if (!list) many.set(key, [f, d]);
+        else if (list[list.length - 1] !== d) list.push(d);
       }
-      pos = e + 1;
     }
-    perDoc.push(lines);
   }
   if (many.size === 0) return;
   for (let d = 0; d < docs.length; d++) {
-    const lines = perDoc[d];
+    const { keys, starts, ends } = perDoc[d];
+    const lines = Array.from(keys, (key, i) => ({ key, start: starts[i], end: ends[i] }));
     const site = sites[d];
     const rep = new Uint8Array(lines.length); // 1 = repeated within the site, 2 = repeated globally
     let anyRep = false;
@@ -450,6 +437,37 @@ export function markRepeatedBlocks(docs: Doc[], opts: { minDocs?: number } = {})
     }
     if (add.length) docs[d].boilerplate = mergeSpans([...docs[d].boilerplate, ...add]);
   }
+}
+
+/** The lines of a text worth comparing across documents: hash, start, end (trimmed). */
+export interface LineKeys {
+  keys: Float64Array;
+  starts: Uint32Array;
+  ends: Uint32Array;
+}
+
+/** Hash every line of 4..5000 characters (pure; workers compute it beside cleaning). */
+export function lineKeys(text: string): LineKeys {
+  const keys: number[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let pos = 0;
+  const n = text.length;
+  while (pos < n) {
+    let e = text.indexOf('\n', pos);
+    if (e < 0) e = n;
+    let s = pos;
+    let end = e;
+    while (s < end && (text.charCodeAt(s) <= 32 || text.charCodeAt(s) === 0xa0)) s++;
+    while (end > s && (text.charCodeAt(end - 1) <= 32 || text.charCodeAt(end - 1) === 0xa0)) end--;
+    if (end - s >= 4 && end - s <= 5000) {
+      keys.push(lineKey(text, s, end));
+      starts.push(s);
+      ends.push(end);
+    }
+    pos = e + 1;
+  }
+  return { keys: Float64Array.from(keys), starts: Uint32Array.from(starts), ends: Uint32Array.from(ends) };
 }
 
 /** 52-bit hash of a line, case-folded (ASCII), whitespace runs collapsed. */

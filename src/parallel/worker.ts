@@ -2,14 +2,23 @@
 
 import { parentPort } from 'node:worker_threads';
 import type { Source, Span, Tokens } from '../types.ts';
-import { alignBatch, cleanOne, fingerprintText, type StageOptions } from '../engine.ts';
+import { alignBatch, cleanOne, fingerprintText, indexText, type StageOptions } from '../engine.ts';
+import { packDoc } from '../store/codec.ts';
+import { lineKeys } from '../clean/boilerplate.ts';
 
 type Msg = { id: number; task: string; payload: unknown };
 
 const tasks: Record<string, (payload: any) => unknown> = {
-  clean: (sources: Source[]) => sources.map((s) => cleanOne(s)),
+  // documents travel back with their offset maps coded (an identity map is nothing)
+  clean: (sources: Source[]) =>
+    sources.map((s) => {
+      const { doc, problems } = cleanOne(s);
+      return { doc: doc && packDoc(doc), lines: doc && lineKeys(doc.text), problems };
+    }),
   fingerprint: (p: { docs: { text: string; boilerplate: Span[] }[]; options: StageOptions }) =>
     p.docs.map((d) => fingerprintText(d.text, d.boilerplate, p.options)),
+  index: (p: { docs: { text: string; boilerplate: Span[] }[]; options: StageOptions }) =>
+    p.docs.map((d) => indexText(d.text, d.boilerplate, p.options)),
   align: (p: { docs: { text: string; tokens: Tokens }[]; pairs: Uint32Array }) => alignBatch(p.docs, p.pairs),
 };
 

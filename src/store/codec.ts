@@ -6,6 +6,7 @@ import type { Doc } from '../types.ts';
 /** Varint-coded deltas of a non-decreasing Uint32Array; empty when it is the identity. */
 export function encodeMap(map: Uint32Array | undefined): Uint8Array | null {
   if (!map) return null;
+  if (map.buffer === IDENTITY.buffer && map.byteOffset === 0) return new Uint8Array(0); // a decoded identity
   let identity = true;
   for (let i = 0; i < map.length; i++)
     if (map[i] !== i) {
@@ -128,5 +129,25 @@ export function decodeDoc(r: DocRow): Doc {
   if (mapEnd) doc.mapEnd = mapEnd;
   if (extra.encoding !== undefined) doc.encoding = extra.encoding;
   if (extra.warnings !== undefined) doc.warnings = extra.warnings;
+  return doc;
+}
+
+/** A Doc with its offset maps varint-coded (an identity map as nothing): cheap to keep or send. */
+export interface PackedDoc {
+  doc: Omit<Doc, 'map' | 'mapEnd'>;
+  map: Uint8Array;
+  mapEnd: Uint8Array | null;
+}
+
+export function packDoc(doc: Doc): PackedDoc {
+  const { map, mapEnd, ...rest } = doc;
+  if (rest.text === rest.original) rest.text = rest.original; // one string, not two equal ones
+  return { doc: rest, map: encodeMap(map)!, mapEnd: encodeMap(mapEnd) };
+}
+
+export function unpackDoc(c: PackedDoc): Doc {
+  const doc: Doc = { ...c.doc, map: decodeMap(c.map, c.doc.text.length + 1)! };
+  const mapEnd = decodeMap(c.mapEnd, c.doc.text.length);
+  if (mapEnd) doc.mapEnd = mapEnd;
   return doc;
 }

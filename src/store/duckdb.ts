@@ -117,9 +117,9 @@ export class DuckDBStore implements Store {
       await this.conn.run('BEGIN TRANSACTION');
       const ap = await this.conn.createAppender('docs');
       for (let i = 0; i < fresh.length; i++) {
-        const { doc, fingerprints, signature } = fresh[i];
+        const { doc, fingerprints, signature, unique } = fresh[i];
         const row = encodeDoc(doc);
-        const fp = uniqueSorted(fingerprints.hashes);
+        const fp = unique ?? uniqueSorted(fingerprints.hashes);
         fps.push(fp);
         ap.appendUInteger(base + i);
         ap.appendVarchar(row.id);

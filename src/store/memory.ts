@@ -12,27 +12,8 @@ import { join } from 'node:path';
 import type { Doc } from '../types.ts';
 import { envNumber } from '../env.ts';
 import type { CandidatePair, IndexEntry, LookupHit, Store } from './store.ts';
-import { PostingsIndex, namedHits, namedPairs } from './postings.ts';
-import { decodeDoc, decodeMap, encodeDoc, encodeMap, type DocRow } from './codec.ts';
-
-interface Compact {
-  doc: Omit<Doc, 'map' | 'mapEnd'>;
-  map: Uint8Array;
-  mapEnd: Uint8Array | null;
-}
-
-function compact(doc: Doc): Compact {
-  const { map, mapEnd, ...rest } = doc;
-  if (rest.text === rest.original) rest.text = rest.original; // one string, not two equal ones
-  return { doc: rest, map: encodeMap(map)!, mapEnd: encodeMap(mapEnd) };
-}
-
-function expand(c: Compact): Doc {
-  const doc: Doc = { ...c.doc, map: decodeMap(c.map, c.doc.text.length + 1)! };
-  const mapEnd = decodeMap(c.mapEnd, c.doc.text.length);
-  if (mapEnd) doc.mapEnd = mapEnd;
-  return doc;
-}
+import { PostingsIndex, namedHits, namedPairs, uniqueSorted } from './postings.ts';
+import { decodeDoc, encodeDoc, packDoc, unpackDoc, type DocRow, type PackedDoc } from './codec.ts';
 
 const NULL = 0xffffffff;
 const FIELDS = 8;
@@ -124,7 +105,7 @@ export interface MemoryStoreOptions {
 
 export class MemoryStore implements Store {
   /** In-memory documents (null once they live in the spill file). */
-  private docs: (Compact | null)[] = [];
+  private docs: (PackedDoc | null)[] = [];
   /** Position and length of each spilled document's record. */
   private pos: number[] = [];
   private len: number[] = [];
@@ -144,14 +125,14 @@ export class MemoryStore implements Store {
     let added = 0;
     const records: Buffer[] = [];
     const spilled: number[] = [];
-    for (const { doc, fingerprints } of entries) {
+    for (const { doc, fingerprints, unique } of entries) {
       if (this.byId.has(doc.id)) continue;
       const n = this.idList.length;
       const size = doc.original.length + (doc.text === doc.original ? 0 : doc.text.length);
       this.totalChars += doc.original.length;
       if (this.inMemory + size <= this.spillAfter) {
         this.inMemory += size;
-        this.docs.push(compact(doc));
+        this.docs.push(packDoc(doc));
         this.pos.push(-1);
         this.len.push(0);
       } else {
@@ -164,7 +145,7 @@ export class MemoryStore implements Store {
       }
       this.idList.push(doc.id);
       this.byId.set(doc.id, n);
-      this.postings.add(n, fingerprints.hashes);
+      this.postings.addUnique(n, unique ?? uniqueSorted(fingerprints.hashes));
       added++;
     }
     if (records.length) {
@@ -184,7 +165,7 @@ export class MemoryStore implements Store {
 
   private load(n: number): Doc {
     const c = this.docs[n];
-    if (c) return expand(c);
+    if (c) return unpackDoc(c);
     return decodeDoc(rowOf(this.spill!.read(this.pos[n], this.len[n])));
   }
 

@@ -8,6 +8,8 @@ export interface IndexEntry {
   fingerprints: Fingerprints;
   /** MinHash signature of the document's word k-grams. */
   signature: Uint32Array;
+  /** `fingerprints.hashes` sorted and distinct, when already computed (on a worker). */
+  unique?: Uint32Array;
 }
 
 export interface CandidatePair {
