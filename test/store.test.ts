@@ -164,3 +164,59 @@ test('postings: past the pair budget, long lists link each holder to the first (
   // lookups find every bucket
   assert.deepEqual(p.lookup(shared, { minShared: 7, maxDf: 10, limit: 2 }), [{ doc: 0, shared: 7 }, { doc: 1, shared: 7 }]);
 });
+
+test('MemoryStore: documents past spillAfter live in a temporary file and come back whole', async () => {
+  await exercise(new MemoryStore({ spillAfter: 0 }));
+  const store = new MemoryStore({ spillAfter: 60 }); // a and b stay in memory, c and d spill
+  const entries = corpus();
+  await store.add(entries);
+  const back = await store.getDocs(['d', 'c', 'a']);
+  assert.deepEqual(back.map((d) => d?.text), [entries[3].doc.text, entries[2].doc.text, entries[0].doc.text]);
+  assert.deepEqual([...back[0]!.mapEnd!], [...entries[3].doc.mapEnd!]);
+  assert.equal(await store.chars(), entries.reduce((n, e) => n + e.doc.original.length, 0));
+  await store.close();
+});
+
+test('DuckDBStore: a postings file beside the index answers lookups until the index changes', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'reprint-store-'));
+  try {
+    const path = join(dir, 'index.duckdb');
+    const entries = corpus();
+    const s1 = await openStore(path);
+    await s1.add(entries);
+    await s1.close();
+    const file = `${path}.postings`;
+    const { statSync, writeFileSync } = await import('node:fs');
+    assert.ok(statSync(file).size > 32, 'written on close');
+    const memory = new MemoryStore();
+    await memory.add(entries);
+    const ask = (s: Store, e: IndexEntry) => s.lookup(e.fingerprints.hashes, { minShared: 1, maxDf: 10, limit: 5 });
+    const s2 = await openStore(path, { readOnly: true });
+    for (const e of entries) assert.deepEqual(await ask(s2, e), await ask(memory, e));
+    await s2.close();
+    // a document added later: the file is stale, lookups still see everything
+    const s3 = await openStore(path);
+    const e = entry(mkDoc('e', `Epsilon. ${shared}.`));
+    await s3.add([e]);
+    await memory.add([e]);
+    assert.deepEqual(await ask(s3, e), await ask(memory, e));
+    await s3.close();
+    const s4 = await openStore(path, { readOnly: true });
+    assert.deepEqual((await ask(s4, entries[0])).map((h) => h.id), ['a', 'b', 'e']);
+    await s4.close();
+    // another index at the same path with as many documents does not use this file
+    const kept = statSync(file).mtimeMs;
+    await rm(path, { force: true });
+    const s5 = await openStore(path);
+    await s5.add([...corpus().slice(2), entry(mkDoc('x', 'x y z w v u t s r q')), entry(mkDoc('y', 'q r s t u v w x y z')), entry(mkDoc('z', 'one two three'))]);
+    await s5.close();
+    assert.notEqual(statSync(file).mtimeMs, kept, 'rewritten for the new index');
+    // a damaged file is ignored
+    writeFileSync(file, 'not postings');
+    const s6 = await openStore(path, { readOnly: true });
+    assert.deepEqual((await ask(s6, entries[2])).map((h) => h.id), ['c']);
+    await s6.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

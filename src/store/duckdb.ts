@@ -13,7 +13,7 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import type { Doc } from '../types.ts';
 import type { CandidatePair, IndexEntry, LookupHit, Store } from './store.ts';
 import { decodeDoc, encodeDoc, type DocRow } from './codec.ts';
-import { PostingsIndex, namedHits, namedPairs, uniqueSorted } from './postings.ts';
+import { PostingsFile, PostingsIndex, namedHits, namedPairs, uniqueSorted } from './postings.ts';
 
 const SCHEMA_VERSION = '1';
 
@@ -52,6 +52,12 @@ export class DuckDBStore implements Store {
   private idToN = new Map<string, number>();
   private idList: string[] = [];
   private postings: PostingsIndex | null = null;
+  /** Identity of this index (for its postings file); null for indexes made before it existed. */
+  private uid: number | null = null;
+  /** The postings file beside the index, when it matches the index (undefined: not looked yet). */
+  private file: PostingsFile | null | undefined;
+  /** Documents were added since the postings file was written. */
+  private dirty = false;
 
   private constructor(
     readonly path: string,
@@ -89,10 +95,16 @@ export class DuckDBStore implements Store {
         n UINTEGER PRIMARY KEY, id VARCHAR, path VARCHAR, meta VARCHAR, original VARCHAR, text VARCHAR,
         map BLOB, map_end BLOB, extra VARCHAR, fp BLOB, sig BLOB, chars UINTEGER)`);
       const v = await this.conn.runAndReadAll(`SELECT value FROM reprint_info WHERE key = 'schema'`);
-      if (v.currentRowCount === 0) await this.conn.run(`INSERT INTO reprint_info VALUES ('schema', '${SCHEMA_VERSION}')`);
+      if (v.currentRowCount === 0) {
+        await this.conn.run(`INSERT INTO reprint_info VALUES ('schema', '${SCHEMA_VERSION}')`);
+        // identifies this index to its postings file (a new index at the same path gets another)
+        await this.conn.run(`INSERT INTO reprint_info VALUES ('uid', '${(Math.random() * 2 ** 32) >>> 0}')`);
+      }
       else if (v.getRows()[0][0] !== SCHEMA_VERSION)
         throw new StoreError(`cannot open index ${this.path}: made by another version of reprint (schema ${v.getRows()[0][0]})`);
     }
+    const u = await this.conn.runAndReadAll(`SELECT value FROM reprint_info WHERE key = 'uid'`);
+    if (u.currentRowCount) this.uid = Number(u.getRows()[0][0]);
     const r = await this.conn.runAndReadAll(`SELECT id FROM docs ORDER BY n`);
     const col = r.getColumns()[0] ?? [];
     for (let i = 0; i < col.length; i++) {
@@ -100,6 +112,8 @@ export class DuckDBStore implements Store {
       this.idToN.set(id, i);
       this.idList.push(id);
     }
+    // a new index keeps its postings in memory from the start, to save them on close
+    if (!readOnly && this.idList.length === 0) this.postings = new PostingsIndex();
   }
 
   async add(entries: IndexEntry[]): Promise<number> {
@@ -148,6 +162,9 @@ export class DuckDBStore implements Store {
       }
       throw explainDbError(this.path, 'write to', e);
     }
+    this.dirty = true;
+    this.file?.close();
+    this.file = null;
     for (let i = 0; i < fresh.length; i++) {
       const id = fresh[i].doc.id;
       this.idToN.set(id, base + i);
@@ -234,7 +251,32 @@ export class DuckDBStore implements Store {
       for (let i = 0; i < ns.length; i++) idx.addUnique(Number(ns[i]), u32(bytesOf(fps[i])).slice());
     }
     this.postings = idx;
+    this.dirty = true;
+    this.savePostings();
     return idx;
+  }
+
+  /** Where the postings file lives: beside the index file. */
+  get postingsPath(): string {
+    return `${this.path}.postings`;
+  }
+
+  /** Write the postings file if the in-memory postings are newer (best effort: it is a cache). */
+  private savePostings(): void {
+    if (!this.dirty || !this.postings || this.uid === null || this.closed) return;
+    try {
+      PostingsFile.write(this.postings, this.postingsPath, this.idList.length, this.uid);
+      this.dirty = false;
+    } catch {
+      /* read-only folder or full disk: lookups load the postings from the index instead */
+    }
+  }
+
+  /** The postings file, if one matches this index. */
+  private postingsFile(): PostingsFile | null {
+    if (this.file === undefined)
+      this.file = this.uid === null ? null : PostingsFile.open(this.postingsPath, this.idList.length, this.uid);
+    return this.file;
   }
 
   async candidatePairs(opts: { minShared: number; maxDf: number }): Promise<CandidatePair[]> {
@@ -243,6 +285,9 @@ export class DuckDBStore implements Store {
   }
 
   async lookup(hashes: Uint32Array, opts: { minShared: number; maxDf: number; limit: number }): Promise<LookupHit[]> {
+    // from the postings file when it is current: no need to load every fingerprint
+    const file = this.postings ? null : this.postingsFile();
+    if (file) return namedHits(file.lookup(hashes, opts), (n) => this.idList[n]);
     const idx = await this.index();
     return namedHits(idx.lookup(hashes, opts), (n) => this.idList[n]);
   }
@@ -260,6 +305,8 @@ export class DuckDBStore implements Store {
   private closed = false;
   private closeSync(): void {
     if (this.closed) return;
+    this.file?.close();
+    this.file = null;
     this.closed = true;
     try {
       this.conn.closeSync();
@@ -275,6 +322,7 @@ export class DuckDBStore implements Store {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.savePostings();
     try {
       await this.conn.run('CHECKPOINT');
     } catch {

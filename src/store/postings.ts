@@ -2,6 +2,7 @@
 // hash with a radix sort, grouped by scanning. Shared by the in-memory and the DuckDB stores.
 // Memory: 8 bytes per distinct (hash, doc); sorting works one bucket (1/256) at a time.
 
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { CandidatePair, LookupHit } from './store.ts';
 
 /** Over-common fingerprints a star pair must share (see candidatePairs). */
@@ -243,11 +244,21 @@ export class PostingsIndex {
       if (e === lo || e - lo > maxDf) continue;
       for (let x = lo; x < e; x++) counts.set(vals[x], (counts.get(vals[x]) ?? 0) + 1);
     }
-    const out: { doc: number; shared: number }[] = [];
-    for (const [doc, shared] of counts) if (shared >= minShared) out.push({ doc, shared });
-    out.sort((x, y) => y.shared - x.shared || x.doc - y.doc);
-    return out.slice(0, limit);
+    return rankHits(counts, minShared, limit);
   }
+
+  /** The buckets, each sorted (for writing a PostingsFile). */
+  sortedBuckets(): readonly { keys: Uint32Array; vals: Uint32Array }[] {
+    return this.build();
+  }
+}
+
+/** Documents with at least `minShared` hits, most first (ties by doc number). */
+function rankHits(counts: Map<number, number>, minShared: number, limit: number): { doc: number; shared: number }[] {
+  const out: { doc: number; shared: number }[] = [];
+  for (const [doc, shared] of counts) if (shared >= minShared) out.push({ doc, shared });
+  out.sort((x, y) => y.shared - x.shared || x.doc - y.doc);
+  return out.slice(0, limit);
 }
 
 /** Candidate pairs with ids, most shared first (ties by id). */
@@ -263,4 +274,148 @@ export function namedPairs(
 
 export function namedHits(hits: { doc: number; shared: number }[], idOf: (n: number) => string): LookupHit[] {
   return hits.map((h) => ({ id: idOf(h.doc), shared: h.shared }));
+}
+
+// A postings index saved to a file, for lookups without loading it: the DuckDB store keeps one
+// beside its index file (`<index>.postings`) so that `reprint query` on millions of documents
+// reads a few kilobytes per fingerprint instead of loading every fingerprint first.
+//
+//   header (32 bytes): "RPPOST01", doc count (u32), key (u32, the index's identity), postings
+//                      (f64), directory bits (u32), zero
+//   directory:         (2^16 + 1) f64 offsets: where the hashes with each top 16 bits start
+//   keys:              u32 hashes, ascending
+//   vals:              u32 doc numbers, ascending within a hash
+//
+// It is written to a temporary name and renamed, so a reader sees a whole file or none.
+
+const MAGIC = 'RPPOST01';
+const DIR_BITS = 16;
+const HEADER = 32;
+
+export class PostingsFile {
+  private constructor(
+    private readonly fd: number,
+    private readonly dir: Float64Array,
+    private readonly total: number,
+  ) {}
+
+  /** Write `idx` to `path`; `docCount` and `key` say which index it belongs to. */
+  static write(idx: PostingsIndex, path: string, docCount: number, key: number): void {
+    const buckets = idx.sortedBuckets();
+    let total = 0;
+    const dir = new Float64Array((1 << DIR_BITS) + 1);
+    for (const { keys } of buckets) {
+      for (let i = 0; i < keys.length; i++) dir[(keys[i] >>> (32 - DIR_BITS)) + 1]++;
+      total += keys.length;
+    }
+    for (let i = 1; i < dir.length; i++) dir[i] += dir[i - 1];
+    const head = Buffer.alloc(HEADER);
+    head.write(MAGIC, 0, 'latin1');
+    head.writeUInt32LE(docCount, 8);
+    head.writeUInt32LE(key >>> 0, 12);
+    head.writeDoubleLE(total, 16);
+    head.writeUInt32LE(DIR_BITS, 24);
+    const tmp = `${path}.${process.pid}.tmp`;
+    const fd = openSync(tmp, 'w');
+    try {
+      let at = 0;
+      const put = (b: ArrayBufferView) => {
+        const u8 = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+        for (let done = 0; done < u8.length; ) done += writeSync(fd, u8, done, u8.length - done, at + done);
+        at += u8.length;
+      };
+      put(head);
+      put(dir);
+      for (const { keys } of buckets) put(keys);
+      for (const { vals } of buckets) put(vals);
+      fsyncSync(fd);
+    } catch (e) {
+      closeSync(fd);
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+    closeSync(fd);
+    renameSync(tmp, path);
+  }
+
+  /** Open `path` if it is a postings file for this index (same doc count and key), else null. */
+  static open(path: string, docCount: number, key: number): PostingsFile | null {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch {
+      return null;
+    }
+    try {
+      const head = Buffer.alloc(HEADER);
+      if (readSync(fd, head, 0, HEADER, 0) !== HEADER) throw new Error('short');
+      const total = head.readDoubleLE(16);
+      const size = fstatSync(fd).size;
+      const dirBytes = ((1 << DIR_BITS) + 1) * 8;
+      if (
+        head.toString('latin1', 0, 8) !== MAGIC ||
+        head.readUInt32LE(8) !== docCount ||
+        head.readUInt32LE(12) !== key >>> 0 ||
+        head.readUInt32LE(24) !== DIR_BITS ||
+        size !== HEADER + dirBytes + total * 8
+      )
+        throw new Error('stale');
+      const dir = new Float64Array((1 << DIR_BITS) + 1);
+      readExactly(fd, new Uint8Array(dir.buffer), HEADER);
+      return new PostingsFile(fd, dir, total);
+    } catch {
+      closeSync(fd);
+      return null;
+    }
+  }
+
+  /** Same answers as PostingsIndex.lookup. */
+  lookup(hashes: Uint32Array, { minShared, maxDf, limit }: { minShared: number; maxDf: number; limit: number }): { doc: number; shared: number }[] {
+    const q = uniqueSorted(hashes);
+    const counts = new Map<number, number>();
+    const keysAt = HEADER + this.dir.length * 8;
+    const valsAt = keysAt + this.total * 4;
+    for (let t = 0; t < q.length; ) {
+      // the query hashes in one directory slot share one read of its keys
+      const slot = q[t] >>> (32 - DIR_BITS);
+      let u = t + 1;
+      while (u < q.length && q[u] >>> (32 - DIR_BITS) === slot) u++;
+      const from = this.dir[slot];
+      const n = this.dir[slot + 1] - from;
+      if (n > 0) {
+        const keys = new Uint32Array(n);
+        readExactly(this.fd, new Uint8Array(keys.buffer), keysAt + from * 4);
+        for (let x = t; x < u; x++) {
+          const h = q[x];
+          let lo = 0;
+          let hi = n;
+          while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if (keys[mid] < h) lo = mid + 1;
+            else hi = mid;
+          }
+          let e = lo;
+          while (e < n && keys[e] === h) e++;
+          if (e === lo || e - lo > maxDf) continue;
+          const vals = new Uint32Array(e - lo);
+          readExactly(this.fd, new Uint8Array(vals.buffer), valsAt + (from + lo) * 4);
+          for (const v of vals) counts.set(v, (counts.get(v) ?? 0) + 1);
+        }
+      }
+      t = u;
+    }
+    return rankHits(counts, minShared, limit);
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+function readExactly(fd: number, into: Uint8Array, pos: number): void {
+  for (let done = 0; done < into.length; ) {
+    const n = readSync(fd, into, done, into.length - done, pos + done);
+    if (n === 0) throw new Error('postings file ended early');
+    done += n;
+  }
 }
