@@ -3,11 +3,10 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { exitCode, parse, printProblem } from './args.ts';
 import { UsageError } from './main.ts';
 import { Engine, readSources } from '../index.ts';
-import { writeReportJson } from '../report/json.ts';
+import { writeChunks, writeReportJson } from '../report/json.ts';
 import { htmlReportOf } from '../report/html.ts';
 import { scanSummary } from '../report/terminal.ts';
 import { openStore, StoreError } from '../store/index.ts';
@@ -26,6 +25,9 @@ groups them into stories and writes a report folder (report.json and index.html)
                with --db, PATH may be left out
   --workers N  worker threads (default: every core)
   --quiet      no progress output`;
+
+/** Errors of standard output are seen where it is written (see writeChunks). */
+const ignore = () => {};
 
 export async function run(args: string[]): Promise<number> {
   const parsed = parse(
@@ -71,11 +73,17 @@ export async function run(args: string[]): Promise<number> {
       await writeFile(join(out, 'index.html'), await htmlReportOf(result));
       if (!values.json) process.stderr.write(`Report: ${join(out, 'index.html')}\n`);
     }
-    if (values.json) {
-      // the same text as the file (one `generated` time)
-      if (written) await pipeline(createReadStream(written), process.stdout, { end: false });
-      else await writeReportJson(process.stdout, result);
-    } else process.stdout.write((await scanSummary(result)) + '\n');
+    // A reader that stops early (`| head`) ends the output, not the run.
+    if (!process.stdout.listeners('error').includes(ignore)) process.stdout.on('error', ignore);
+    try {
+      if (values.json) {
+        // the same text as the file (one `generated` time)
+        if (written) await writeChunks(process.stdout, createReadStream(written));
+        else await writeReportJson(process.stdout, result);
+      } else await writeChunks(process.stdout, [(await scanSummary(result)) + '\n']);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EPIPE') throw e;
+    }
   } finally {
     await engine.close();
   }

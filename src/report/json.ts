@@ -263,11 +263,37 @@ export async function writeReportJson(
   result: ScanResult,
   options: ReportJsonOptions = {},
 ): Promise<void> {
-  if (typeof out === 'string') {
-    await pipeline(Readable.from(reportJsonText(result, options)), createWriteStream(out));
-    return;
+  if (typeof out === 'string') await pipeline(Readable.from(reportJsonText(result, options)), createWriteStream(out));
+  else await writeChunks(out, reportJsonText(result, options));
+}
+
+/**
+ * Write `chunks` to a stream in order, waiting while it is full, and leave it open. Resolves
+ * when the last chunk is handed on; rejects with the stream's error (e.g. EPIPE when a reader
+ * stops early).
+ */
+export async function writeChunks(out: NodeJS.WritableStream, chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>): Promise<void> {
+  let failed: Error | null = null;
+  const onError = (e: Error) => {
+    failed ??= e;
+  };
+  out.on('error', onError);
+  try {
+    let last: Promise<void> = Promise.resolve();
+    for await (const chunk of chunks) {
+      if (failed) throw failed;
+      let ok = true;
+      last = new Promise<void>((resolve, reject) => {
+        ok = out.write(chunk, (e?: Error | null) => (e ? reject(e) : resolve()));
+      });
+      last.catch(() => {});
+      if (!ok) await drained(out);
+    }
+    await last;
+    if (failed) throw failed;
+  } finally {
+    out.removeListener('error', onError);
   }
-  for await (const s of reportJsonText(result, options)) if (!out.write(s)) await drained(out);
 }
 
 /** Resolves when `out` wants more data; rejects when it fails or closes first. */
