@@ -14,7 +14,7 @@ import { generate } from '../bench/lib/gen.ts';
 import { Engine, type ScanResult } from '../src/engine.ts';
 import { readSources } from '../src/ingest/index.ts';
 import { buildReport, docsOf, pairChunks, reportJsonText, writeReportJson, type Report } from '../src/report/json.ts';
-import { htmlReportOf, MAX_HTML_PAIRS } from '../src/report/html.ts';
+import { htmlReport, htmlReportOf, MAX_HTML_PAIRS } from '../src/report/html.ts';
 import { scanSummary, summary } from '../src/report/terminal.ts';
 import { createApp } from '../src/server/index.ts';
 
@@ -182,6 +182,10 @@ test('writeReportJson waits for a slow stream, leaves it open, and gives the sam
     assert.deepEqual(plain(got.join('')), plain(whole));
     assert.equal(plain(whole).documents.length, result.ids.length);
     assert.throws(() => buildReport(result), /incomplete.*writeReportJson/);
+    assert.throws(() => htmlReport({} as Report, result), /incomplete.*htmlReportOf/);
+    // a stream that fails: the writer says why
+    const broken = new Writable({ write: (_c, _e, cb) => cb(new Error('disk full')) });
+    await assert.rejects(writeReportJson(broken, result), /disk full/);
   } finally {
     await engine.close();
   }

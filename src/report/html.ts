@@ -186,6 +186,8 @@ export async function htmlReportOf(result: ScanResult, options: HtmlOptions = {}
  * spans are code points of the clean text; report.json keeps spans into the original files.
  */
 export function htmlReport(report: Report, result: ScanResult, options: HtmlOptions = {}): string {
+  if (!result.complete)
+    throw new Error(`htmlReport needs a complete scan result, and this scan of ${result.stats.documents} documents is incomplete: use htmlReportOf`);
   const titles = new Map(report.documents.map((d) => [d.id, d.title]));
   const pairs = shownPairs(result, options.maxPairs ?? MAX_HTML_PAIRS);
   return page(result, pairs, result.docs, (id) => titles.get(id) ?? id, report.documents.length);

@@ -91,7 +91,10 @@ function childrenOf(st: Story): Map<string, string[]> {
 
 const key = (a: string, b: string) => `${a}\u0000${b}`;
 
-/** The summary of a report (report.json's object). */
+/**
+ * The summary of a report (report.json's object). The report of an incomplete scan lists only
+ * the documents that share text, so its counts say less; `scanSummary` counts every document.
+ */
 export function summary(report: Report, maxStories = MAX_STORIES): string {
   const byPair = new Map<string, ReportPair>();
   for (const p of report.pairs) byPair.set(key(p.source, p.derived), p);
