@@ -111,10 +111,12 @@ test('every span lies within its document, in both reports', () => {
 test('the summary prints the same story trees; the counts cover every document', () => {
   const f = full.stdout.trim().split('\n');
   const p = part.stdout.trim().split('\n');
-  const trees = (lines: string[]) => lines.filter((l) => !/^Related, nothing copied|^\d+ documents, /.test(l));
+  const trees = (lines: string[]) => lines.filter((l) => !/^Related, nothing copied|^\d+ documents, |^Large scan: /.test(l));
   assert.ok(trees(f).length > 10);
   assert.deepEqual(trees(p), trees(f));
   const r = part.report!;
+  assert.ok(!f.some((l) => l.startsWith('Large scan')));
+  assert.equal(p.at(-2), `Large scan: report.json lists the ${r.documents.length} documents that share text, not all ${r.stats.documents}; same-topic ("related") documents are not looked for.`);
   assert.equal(
     p.at(-1),
     `${r.stats.documents} documents, ${r.stories.length} stories, ${r.pairs.length} pairs sharing text ` +

@@ -38,6 +38,8 @@ interface SummaryInput {
   duplicates: number;
   /** Documents that are members of no story, when counted otherwise than documents - members. */
   notInStory?: number;
+  /** A line before the counts (the note on an incomplete scan). */
+  note?: string;
 }
 
 function render(s: SummaryInput, maxStories: number): string {
@@ -65,6 +67,7 @@ function render(s: SummaryInput, maxStories: number): string {
   if (related.length)
     lines.push(`Related, nothing copied: ${related.join(', ')}${relatedAll.length > 10 ? `, and ${relatedAll.length - 10} more` : ''}`);
   const alone = (s.notInStory ?? s.documents - inStory.size) - relatedAll.length;
+  if (s.note) lines.push(s.note);
   lines.push(
     `${s.documents} documents, ${s.stories.length} ${s.stories.length === 1 ? 'story' : 'stories'}, ` +
       `${s.sharing} pairs sharing text (${s.duplicates} duplicates), ${alone} documents share nothing.`,
@@ -163,6 +166,10 @@ export async function scanSummary(result: ScanResult, maxStories = MAX_STORIES):
       },
       sharing,
       duplicates,
+      note: result.complete
+        ? undefined
+        : `Large scan: report.json lists the ${result.ids.length} documents that share text, not all ${result.stats.documents}; ` +
+          'same-topic ("related") documents are not looked for.',
     },
     maxStories,
   );
