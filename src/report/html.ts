@@ -223,8 +223,8 @@ function page(
     const doc = docs.get(id)!;
     return { id, title: titleOfId(id), text: doc.text, boilerplate: doc.boilerplate.map((b) => span(id, b)) };
   });
-  // When pairs are left out, only the stories of the pairs shown (the page lists a story's pairs).
-  // (numbered as in report.json).
+  // When pairs are left out, only the stories of the pairs shown (the page lists a story's
+  // pairs), numbered as in report.json.
   let stories: (Story & { n?: number })[] = result.stories;
   if (omitted > 0) {
     const shownIn = new Set(pairs.map((p) => p.derived));
