@@ -460,9 +460,21 @@ export class Engine {
     }
     while (inFlight.length) await collect();
 
+    // documents only: no tokens, and the caches are left to the align stage
     const load = async (want: string[]) => {
-      const got = await this.preparedMany(want);
-      return new Map([...got].map(([id, p]) => [id, p.doc]));
+      const out = new Map<string, Doc>();
+      const missing = want.filter((id) => {
+        const d = this.docCache.get(id);
+        if (d) out.set(id, d);
+        return !d;
+      });
+      if (missing.length) {
+        const got = this.store.getDocs ? await this.store.getDocs(missing) : await Promise.all(missing.map((id) => this.store.getDoc(id)));
+        missing.forEach((id, i) => {
+          if (got[i]) out.set(id, got[i]!);
+        });
+      }
+      return out;
     };
     const docs = new Map<string, Doc>();
     const tokens = new Map<string, Tokens>();
@@ -552,9 +564,14 @@ export class Engine {
     return this.docCache.get(id) ?? this.store.getDoc(id);
   }
 
-  async close(): Promise<void> {
+  /** Stop the worker threads (they start again when needed). */
+  async closeWorkers(): Promise<void> {
     if (this.pool) await this.pool.close();
     this.pool = null;
+  }
+
+  async close(): Promise<void> {
+    await this.closeWorkers();
     await this.store.close();
   }
 }

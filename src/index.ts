@@ -19,19 +19,24 @@ export { MemoryStore } from './store/memory.ts';
 export type { Store, IndexEntry, CandidatePair } from './store/store.ts';
 export { openStore, DuckDBStore, StoreError, DEFAULT_DB } from './store/index.ts';
 export { WorkerPool } from './parallel/pool.ts';
-export { buildReport } from './report/json.ts';
-export type { Report, ReportPair, ReportPassage, ReportDocument } from './report/json.ts';
-export { htmlReport } from './report/html.ts';
-export { summary } from './report/terminal.ts';
+export { buildReport, writeReportJson, reportJsonText, docsOf } from './report/json.ts';
+export type { Report, ReportPair, ReportPassage, ReportDocument, ReportJsonOptions } from './report/json.ts';
+export { htmlReport, htmlReportOf } from './report/html.ts';
+export { summary, scanSummary } from './report/terminal.ts';
 
 import { Engine, type EngineOptions, type ScanResult } from './engine.ts';
 import { readSources } from './ingest/index.ts';
 
-/** Read, clean, index and scan the documents under `paths` in one call. */
+/**
+ * Read, clean, index and scan the documents under `paths` in one call. A large scan's result
+ * (`complete: false`) reads its documents from the engine's store through `result.load`, so
+ * that store stays open; use `Engine` directly to close it when done.
+ */
 export async function scanPaths(paths: string[], options: EngineOptions = {}): Promise<ScanResult> {
   const engine = new Engine(options);
   await engine.add(readSources(paths, (p) => engine.report(p)));
   const result = await engine.scan();
-  await engine.close();
+  if (result.complete) await engine.close();
+  else await engine.closeWorkers();
   return result;
 }
