@@ -59,7 +59,8 @@ async function one(n: number): Promise<RunResult> {
     await rm(dbPath, { force: true });
   }
   const t0 = performance.now();
-  const engine = new Engine({ store: await openStore(dbPath), workers: Number(values.workers) });
+  // as `reprint scan` does: one-shot without an index file
+  const engine = new Engine({ store: await openStore(dbPath), workers: Number(values.workers), oneShot: !dbPath });
   await engine.add(readSources([join(dir, 'corpus.jsonl')], () => {}));
   const t1 = performance.now();
   const result = await engine.scan();

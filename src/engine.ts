@@ -111,6 +111,12 @@ export interface EngineOptions {
   /** Documents whose tokens are kept in memory between uses (stores on disk). */
   cacheSize?: number;
   /**
+   * A one-shot scan (the CLI's `scan` without an index file): the store's in-memory postings
+   * are freed once the candidate pairs are known, before alignment; `trace` cannot be used
+   * afterwards on a memory store.
+   */
+  oneShot?: boolean;
+  /**
    * Work below which the worker threads are not started: documents read by `add`, candidate
    * pairs in `scan` (default 4000, or the REPRINT_PARALLEL_MIN environment variable).
    */
@@ -203,6 +209,7 @@ export class Engine {
       fullScanLimit: options.fullScanLimit ?? FULL_SCAN_LIMIT,
       cacheSize: options.cacheSize ?? 4096,
       parallelMin: options.parallelMin ?? PARALLEL_MIN,
+      oneShot: options.oneShot ?? false,
     };
   }
 
@@ -405,6 +412,7 @@ export class Engine {
     const ids = await this.store.ids();
     const complete = ids.length <= this.o.fullScanLimit;
     const candidates = await this.store.candidatePairs({ minShared: this.o.minShared, maxDf: this.maxDf(ids.length) });
+    if (this.o.oneShot) this.store.release?.();
     const edges: Edge[] = [];
     const titles = new Map<string, string>();
     const words = new Map<string, number>();

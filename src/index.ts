@@ -33,7 +33,7 @@ import { readSources } from './ingest/index.ts';
  * that store stays open; use `Engine` directly to close it when done.
  */
 export async function scanPaths(paths: string[], options: EngineOptions = {}): Promise<ScanResult> {
-  const engine = new Engine(options);
+  const engine = new Engine({ oneShot: true, ...options });
   await engine.add(readSources(paths, (p) => engine.report(p)));
   const result = await engine.scan();
   if (result.complete) await engine.close();

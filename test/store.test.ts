@@ -220,3 +220,13 @@ test('DuckDBStore: a postings file beside the index answers lookups until the in
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('release: a memory store frees its postings and then says it cannot look up', async () => {
+  const store = new MemoryStore();
+  const entries = corpus();
+  await store.add(entries);
+  assert.equal((await store.candidatePairs({ minShared: 2, maxDf: 10 })).length, 1);
+  store.release();
+  await assert.rejects(store.lookup(entries[0].fingerprints.hashes, { minShared: 1, maxDf: 10, limit: 5 }), /released after the scan/);
+  assert.equal((await store.getDoc('a'))?.text, entries[0].doc.text, 'documents stay readable');
+});

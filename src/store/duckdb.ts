@@ -256,6 +256,11 @@ export class DuckDBStore implements Store {
     return idx;
   }
 
+  release(): void {
+    this.savePostings();
+    if (!this.dirty) this.postings = null; // saved (or nothing new): loaded again from the file or blobs when needed
+  }
+
   /** Where the postings file lives: beside the index file. */
   get postingsPath(): string {
     return `${this.path}.postings`;

@@ -98,7 +98,7 @@ class SpillFile {
 export interface MemoryStoreOptions {
   /**
    * Characters of text kept in memory; documents past this go to a temporary file
-   * (default 512 M, or REPRINT_SPILL_AFTER).
+   * (default 256 M, or REPRINT_SPILL_AFTER).
    */
   spillAfter?: number;
 }
@@ -111,14 +111,14 @@ export class MemoryStore implements Store {
   private len: number[] = [];
   private idList: string[] = [];
   private byId = new Map<string, number>();
-  private postings = new PostingsIndex();
+  private postings: PostingsIndex | null = new PostingsIndex();
   private inMemory = 0;
   private totalChars = 0;
   private spill: SpillFile | null = null;
   private readonly spillAfter: number;
 
   constructor(options: MemoryStoreOptions = {}) {
-    this.spillAfter = options.spillAfter ?? envNumber('REPRINT_SPILL_AFTER', 512 * 2 ** 20);
+    this.spillAfter = options.spillAfter ?? envNumber('REPRINT_SPILL_AFTER', 256 * 2 ** 20);
   }
 
   async add(entries: IndexEntry[]): Promise<number> {
@@ -145,7 +145,7 @@ export class MemoryStore implements Store {
       }
       this.idList.push(doc.id);
       this.byId.set(doc.id, n);
-      this.postings.addUnique(n, unique ?? uniqueSorted(fingerprints.hashes));
+      this.index().addUnique(n, unique ?? uniqueSorted(fingerprints.hashes));
       added++;
     }
     if (records.length) {
@@ -194,13 +194,22 @@ export class MemoryStore implements Store {
     return this.idList.length;
   }
 
+  private index(): PostingsIndex {
+    if (!this.postings) throw new Error('the fingerprint index was released after the scan');
+    return this.postings;
+  }
+
+  release(): void {
+    this.postings = null;
+  }
+
   async candidatePairs(opts: { minShared: number; maxDf: number }): Promise<CandidatePair[]> {
-    const r = this.postings.candidatePairs(Math.max(1, this.idList.length), opts);
+    const r = this.index().candidatePairs(Math.max(1, this.idList.length), opts);
     return namedPairs(r, (n) => this.idList[n]);
   }
 
   async lookup(hashes: Uint32Array, opts: { minShared: number; maxDf: number; limit: number }): Promise<LookupHit[]> {
-    return namedHits(this.postings.lookup(hashes, opts), (n) => this.idList[n]);
+    return namedHits(this.index().lookup(hashes, opts), (n) => this.idList[n]);
   }
 
   async close() {

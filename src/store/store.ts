@@ -41,5 +41,11 @@ export interface Store {
   candidatePairs(opts: { minShared: number; maxDf: number }): Promise<CandidatePair[]>;
   /** Stored documents sharing fingerprints with `hashes`, most shared first. */
   lookup(hashes: Uint32Array, opts: { minShared: number; maxDf: number; limit: number }): Promise<LookupHit[]>;
+  /**
+   * Free the in-memory postings once no more candidates or lookups are wanted (a one-shot scan
+   * about to align). A memory store cannot look anything up afterwards; an on-disk store loads
+   * its postings again when asked.
+   */
+  release?(): void;
   close(): Promise<void>;
 }
