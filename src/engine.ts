@@ -437,11 +437,13 @@ export class Engine {
         const b = docs.get(c[i].b)!;
         const e = edgeOf(a, b, res[i], this.o.relate, [citesOf(c[i].a), citesOf(c[i].b)]);
         if (!e) continue;
+        // kept until the end: strings cut from a text would keep the whole text alive
+        e.evidence = e.evidence.map(ownCopy);
         edges.push(e);
         for (const d of [a, b])
           if (!words.has(d.doc.id)) {
             words.set(d.doc.id, wordCount(d.tokens));
-            titles.set(d.doc.id, titleOf(d.doc));
+            titles.set(d.doc.id, ownCopy(titleOf(d.doc)));
           }
       }
       done += c.length;
@@ -621,6 +623,14 @@ function originalsFirst(query: Prepared, sources: TraceSource[]): TraceSource[] 
     }
   }
   return order.map((i) => sources[i]);
+}
+
+/**
+ * A string that holds its own characters: V8 keeps a substring as a view of the string it was
+ * cut from, so a title kept for the whole scan would keep its document's text in memory.
+ */
+function ownCopy(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
 }
 
 /** Split a list into at most `n` contiguous parts of nearly equal size. */
