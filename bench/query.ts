@@ -28,7 +28,7 @@ const db = join(tmpdir(), `reprint-query-${n}.duckdb`);
 let buildSeconds: number | null = null;
 if (!existsSync(db)) {
   const t0 = performance.now();
-  const e = new Engine({ store: await openStore(db), workers: availableParallelism() });
+  const e = new Engine({ store: await openStore(db), workers: availableParallelism(), batchSize: 10000 }); // as `index add`
   await e.add(readSources([join(dir, 'corpus.jsonl')], () => {}));
   await e.close();
   buildSeconds = (performance.now() - t0) / 1000;

@@ -21,7 +21,7 @@ info  prints how many documents the index holds.
   --db FILE     index file (default: ${DEFAULT_DB})
   --workers N   worker threads (default: every core)
   --quiet       no progress output
-  --batch-size N  documents cleaned and committed together (default 2000); an interrupted run
+  --batch-size N  documents cleaned and committed together (default 10000); an interrupted run
                 keeps every batch committed before it`;
 
 export async function run(args: string[]): Promise<number> {
@@ -31,7 +31,7 @@ export async function run(args: string[]): Promise<number> {
       db: { type: 'string', default: DEFAULT_DB },
       workers: { type: 'string' },
       quiet: { type: 'boolean', default: false },
-      'batch-size': { type: 'string', default: '2000' },
+      'batch-size': { type: 'string', default: '10000' },
     },
     HELP,
   );
