@@ -55,7 +55,7 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
   const progress = new ProgressBar({ quiet: values.quiet, totalChars: await inputSize(positionals) });
-  const engine = new Engine({ store, workers, onProblem: printProblem, onProgress: progress.update, oneShot: !values.db });
+  const engine = new Engine({ store, workers, onProblem: printProblem, onProgress: progress.update, oneShot: true });
   let documents: number;
   try {
     if (positionals.length) await engine.add(readSources(positionals, (p) => engine.report(p)));
