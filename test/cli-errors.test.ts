@@ -2,20 +2,19 @@
 // code says what happened (0 all well, 1 something skipped, 2 usage error).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, mkdirSync, symlinkSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, mkdirSync, symlinkSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, SEEDS } from './helpers/paths.ts';
+import { cli, SEEDS, tempDir } from './helpers/paths.ts';
 
 function corpus(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'reprint-bad-'));
+  const dir = tempDir('reprint-bad-');
   copyFileSync(join(SEEDS, '000_456ad2308a74c503.txt'), join(dir, 'original.txt'));
   copyFileSync(join(SEEDS, '003_3eced85e94d749a1.txt'), join(dir, 'copy.txt'));
   return dir;
 }
 
 function scan(paths: string[]) {
-  const out = mkdtempSync(join(tmpdir(), 'reprint-out-'));
+  const out = tempDir('reprint-out-');
   const r = cli(['scan', ...paths, '--out', out, '--json']);
   return { ...r, report: r.stdout ? JSON.parse(r.stdout) : null };
 }
@@ -56,7 +55,7 @@ test('an empty file is named and skipped, exit 1', () => {
 });
 
 test('a bad JSONL line is named by line number, the other lines are read, exit 1', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'reprint-jsonl-'));
+  const dir = tempDir('reprint-jsonl-');
   const a =
     'The river rose overnight and volunteers moved four thousand rare books from the library to a dry hall on the hill, working until dawn. ' +
     'The head librarian said the basement archive, which holds parish records going back three centuries, was sealed before the water arrived, ' +
@@ -81,7 +80,7 @@ test('a bad JSONL line is named by line number, the other lines are read, exit 1
 });
 
 test('a folder with no documents is named, exit 1', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'reprint-none-'));
+  const dir = tempDir('reprint-none-');
   mkdirSync(join(dir, 'sub'));
   writeFileSync(join(dir, 'sub', 'notes.bin'), 'x');
   const r = scan([dir]);
@@ -108,7 +107,7 @@ test('usage errors exit 2', () => {
 
 test('standard input is read with -', () => {
   const text = 'Volunteers worked through the night to carry more than four thousand rare books out of the library after the river burst its banks.';
-  const out = mkdtempSync(join(tmpdir(), 'reprint-out-'));
+  const out = tempDir('reprint-out-');
   const r = cli(['scan', '-', '--out', out, '--json'], { input: text });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).documents[0].id, 'stdin');

@@ -5,11 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { DATA, EXAMPLES, ROOT, SEEDS } from './helpers/paths.ts';
+import { DATA, EXAMPLES, ROOT, SEEDS, tempDir } from './helpers/paths.ts';
 import { generate } from '../bench/lib/gen.ts';
 import { Engine, type ScanResult } from '../src/engine.ts';
 import { readSources } from '../src/ingest/index.ts';
@@ -18,14 +17,14 @@ import { htmlReport, htmlReportOf, MAX_HTML_PAIRS } from '../src/report/html.ts'
 import { scanSummary, summary } from '../src/report/terminal.ts';
 import { createApp } from '../src/server/index.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'reprint-large-'));
+const dir = tempDir('reprint-large-');
 const GEN = join(dir, 'gen.jsonl');
 // 400 generated news-like documents with planted copies, plus the two hand-made corpora.
 await generate({ n: 400, reuse: 0.3, seed: 7, base: DATA + 'bbc' }, GEN, join(dir, 'truth.jsonl'));
 const CORPUS = [GEN, EXAMPLES, SEEDS];
 
 function scan(limit: number, args: string[]) {
-  const out = mkdtempSync(join(tmpdir(), 'reprint-large-out-'));
+  const out = tempDir('reprint-large-out-');
   const r = spawnSync(process.execPath, [ROOT + 'bin/reprint.js', 'scan', ...CORPUS, '--out', out, '--quiet', ...args], {
     cwd: ROOT,
     encoding: 'utf8',

@@ -1,10 +1,9 @@
 // End to end on the seeds: one news report and four pages around it (see ../shared/data/README.md).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdtempSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, SEEDS } from './helpers/paths.ts';
+import { cli, SEEDS, tempDir } from './helpers/paths.ts';
 import type { Report, ReportPair } from '../src/index.ts';
 
 const ORIGINAL = '000_456ad2308a74c503';
@@ -13,7 +12,7 @@ const LAWFIRM = '002_b17197541f4d5cfa';
 const OPINION = '003_3eced85e94d749a1';
 const EARLIER = '004_e8a9e5526b8ce0fd';
 
-const out = mkdtempSync(join(tmpdir(), 'reprint-seeds-'));
+const out = tempDir('reprint-seeds-');
 const run = cli(['scan', SEEDS, '--out', out, '--json']);
 const report: Report = JSON.parse(run.stdout || '{}');
 const text = (id: string) => Array.from(readFileSync(join(SEEDS, id + '.txt'), 'utf8'));
