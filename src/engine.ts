@@ -367,6 +367,11 @@ export class Engine {
     return { doc, tokens };
   }
 
+  /** Read documents from the store, several at once where it can (one query on disk). */
+  private fetchDocs(ids: string[]): Promise<(Doc | undefined)[]> {
+    return this.store.getDocs ? this.store.getDocs(ids) : Promise.all(ids.map((id) => this.store.getDoc(id)));
+  }
+
   /** Load several stored documents at once (one query for stores on disk). */
   private async preparedMany(ids: string[]): Promise<Map<string, Prepared>> {
     const out = new Map<string, Prepared>();
@@ -377,9 +382,7 @@ export class Engine {
       else if (!out.has(id)) missing.push(id);
     }
     if (missing.length) {
-      const docs = this.store.getDocs
-        ? await this.store.getDocs(missing)
-        : await Promise.all(missing.map((id) => this.store.getDoc(id)));
+      const docs = await this.fetchDocs(missing);
       for (let i = 0; i < missing.length; i++) {
         const doc = docs[i];
         if (!doc) throw new Error(`document "${missing[i]}" is not in the store`);
@@ -479,7 +482,7 @@ export class Engine {
         return !d;
       });
       if (missing.length) {
-        const got = this.store.getDocs ? await this.store.getDocs(missing) : await Promise.all(missing.map((id) => this.store.getDoc(id)));
+        const got = await this.fetchDocs(missing);
         missing.forEach((id, i) => {
           if (got[i]) out.set(id, got[i]!);
         });

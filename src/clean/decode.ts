@@ -47,7 +47,14 @@ function utf8SequenceAt(b: Uint8Array, i: number): number {
   return len;
 }
 
-function firstInvalidUtf8(b: Uint8Array): number {
+/**
+ * One pass over a buffer: valid multi-byte UTF-8 sequences, invalid bytes, and the offset of the
+ * first invalid byte (-1 when the buffer is valid UTF-8).
+ */
+function utf8Scan(b: Uint8Array): { valid: number; invalid: number; firstInvalid: number } {
+  let valid = 0;
+  let invalid = 0;
+  let firstInvalid = -1;
   let i = 0;
   const n = b.length;
   while (i < n) {
@@ -56,10 +63,16 @@ function firstInvalidUtf8(b: Uint8Array): number {
       continue;
     }
     const len = utf8SequenceAt(b, i);
-    if (!len) return i;
-    i += len;
+    if (len) {
+      valid++;
+      i += len;
+    } else {
+      if (firstInvalid < 0) firstInvalid = i;
+      invalid++;
+      i++;
+    }
   }
-  return -1;
+  return { valid, invalid, firstInvalid };
 }
 
 const DETECT = ['windows-1252', 'windows-1250', 'windows-1251', 'koi8-r', 'windows-1253', 'windows-874', 'windows-1256', 'windows-1255'];
@@ -87,10 +100,10 @@ export function decodeBytes(bytes: Uint8Array, declared?: string, html = false, 
     cs = normalizeCharset(meta);
     how = 'meta charset';
   }
-  const bad = firstInvalidUtf8(buf);
+  const { valid, invalid, firstInvalid: bad } = utf8Scan(buf);
   if (cs && cs !== 'utf-8') {
     // A page declaring a legacy charset that is in fact valid, non-ASCII UTF-8 is common: trust the bytes.
-    if (bad < 0 && hasMultibyte(buf)) {
+    if (bad < 0 && valid > 0) {
       warnings.push(`${label}: declared charset ${cs} but the bytes are valid UTF-8; read as UTF-8`);
       return { text: utf8Fatal.decode(buf), encoding: `utf-8 (declared ${cs})`, warnings };
     }
@@ -99,7 +112,6 @@ export function decodeBytes(bytes: Uint8Array, declared?: string, html = false, 
   // 3. UTF-8 when valid.
   if (bad < 0) return { text: utf8Fatal.decode(buf), encoding: cs ? `utf-8 (${how})` : 'utf-8', warnings };
   // 4. Mostly UTF-8 with a few broken bytes: keep UTF-8, mark them with U+FFFD.
-  const { valid, invalid } = utf8Counts(buf);
   if (cs === 'utf-8' || valid >= invalid) {
     const text = utf8Lossy.decode(buf);
     warnings.push(`${label}: invalid UTF-8 at byte ${bad} (${invalid} bad byte${invalid === 1 ? '' : 's'} replaced by U+FFFD)`);
@@ -121,33 +133,6 @@ export function decodeBytes(bytes: Uint8Array, declared?: string, html = false, 
   return { text: iconv.decode(buf, best), encoding: `${best} (detected)`, warnings };
 }
 
-function hasMultibyte(b: Uint8Array): boolean {
-  for (let i = 0; i < b.length; i++) if (b[i] >= 0x80) return true;
-  return false;
-}
-
-/** Valid multi-byte UTF-8 sequences and invalid bytes in a buffer. */
-function utf8Counts(b: Uint8Array): { valid: number; invalid: number } {
-  let valid = 0;
-  let invalid = 0;
-  let i = 0;
-  const n = b.length;
-  while (i < n) {
-    if (b[i] < 0x80) {
-      i++;
-      continue;
-    }
-    const len = utf8SequenceAt(b, i);
-    if (len) {
-      valid++;
-      i += len;
-    } else {
-      invalid++;
-      i++;
-    }
-  }
-  return { valid, invalid };
-}
 
 /**
  * Words made mostly of accented Latin letters ("Ïðèâåò"): how Cyrillic, Greek or Arabic text

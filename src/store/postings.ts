@@ -232,15 +232,7 @@ export class PostingsIndex {
     for (let t = 0; t < q.length; t++) {
       const h = q[t];
       const { keys, vals } = buckets[h >>> BUCKET_SHIFT];
-      let lo = 0;
-      let hi = keys.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (keys[mid] < h) lo = mid + 1;
-        else hi = mid;
-      }
-      let e = lo;
-      while (e < keys.length && keys[e] === h) e++;
+      const [lo, e] = listOf(keys, h);
       if (e === lo || e - lo > maxDf) continue;
       for (let x = lo; x < e; x++) counts.set(vals[x], (counts.get(vals[x]) ?? 0) + 1);
     }
@@ -251,6 +243,20 @@ export class PostingsIndex {
   sortedBuckets(): readonly { keys: Uint32Array; vals: Uint32Array }[] {
     return this.build();
   }
+}
+
+/** Where hash `h`'s postings lie in sorted `keys`: [start, end), empty when absent. */
+function listOf(keys: Uint32Array, h: number): [number, number] {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid] < h) lo = mid + 1;
+    else hi = mid;
+  }
+  let e = lo;
+  while (e < keys.length && keys[e] === h) e++;
+  return [lo, e];
 }
 
 /** Documents with at least `minShared` hits, most first (ties by doc number). */
@@ -387,15 +393,7 @@ export class PostingsFile {
         readExactly(this.fd, new Uint8Array(keys.buffer), keysAt + from * 4);
         for (let x = t; x < u; x++) {
           const h = q[x];
-          let lo = 0;
-          let hi = n;
-          while (lo < hi) {
-            const mid = (lo + hi) >>> 1;
-            if (keys[mid] < h) lo = mid + 1;
-            else hi = mid;
-          }
-          let e = lo;
-          while (e < n && keys[e] === h) e++;
+          const [lo, e] = listOf(keys, h);
           if (e === lo || e - lo > maxDf) continue;
           const vals = new Uint32Array(e - lo);
           readExactly(this.fd, new Uint8Array(vals.buffer), valsAt + (from + lo) * 4);
