@@ -548,7 +548,7 @@ async function storyPage(root: HTMLElement, id: string): Promise<void> {
   const s = await api<StoryView>('/api/stories/' + enc(id));
   root.append(
     el('h1', { textContent: s.title || s.id }),
-    el('div', { className: 'muted' }, s.size + ' documents · first seen ' + (s.firstSeen ?? 'unknown') + ' · source: ', docLink(s.root), s.sites.length ? ' · sites: ' + s.sites.join(', ') : ''),
+    el('div', { className: 'muted' }, s.size + (s.size === 1 ? ' document' : ' documents') + ' · first seen ' + (s.firstSeen ?? 'unknown') + ' · source: ', docLink(s.root), s.sites.length ? ' · sites: ' + s.sites.join(', ') : ''),
     el('h2', { textContent: 'Lineage' }),
     el('div', { className: 'graph-wrap', id: 'graph' }, storyGraph(s)),
     el('p', { className: 'muted small', textContent: 'Arrows go from a source to the document that reused it; the label says how much of the source was reused. Click an arrow to read the pair side by side, a box to read the document.' }),
@@ -642,7 +642,7 @@ function addPage(root: HTMLElement): void {
   const out = el('div', { id: 'add-out' });
   const show = (r: { added?: string[]; problems?: { input: string; where?: string; reason: string }[]; documents?: number }) => {
     out.textContent = '';
-    out.append(el('div', { className: 'note', textContent: 'Added ' + (r.added?.length ?? 0) + ' document(s)' + (r.documents !== undefined ? '; ' + r.documents + ' indexed now.' : '.') }));
+    out.append(el('div', { className: 'note', textContent: 'Added ' + (r.added?.length ?? 0) + ((r.added?.length ?? 0) === 1 ? ' document' : ' documents') + (r.documents !== undefined ? '; ' + r.documents + ' indexed now.' : '.') }));
     for (const p of r.problems ?? []) out.append(el('div', { className: 'error', textContent: p.input + (p.where ? ' (' + p.where + ')' : '') + ': ' + p.reason }));
     refreshCount();
   };

@@ -9,6 +9,7 @@ import { cleanSource } from '../clean/index.ts';
 import { codePointIndex, toOriginal } from '../clean/offsets.ts';
 import { readWarc, newWarcStats } from '../ingest/warc.ts';
 import type { Doc, InputProblem, Source } from '../types.ts';
+import { count } from '../report/words.ts';
 
 export const HELP = `Usage: reprint clean FILE [--json] [--format text|markdown|html]
 
@@ -134,7 +135,7 @@ export async function run(args: string[], io: CliIO = defaultIO): Promise<number
       problems.push({ input: file, reason: `cannot read: ${(e as Error).message}` });
     }
     io.stderr.write(
-      `reprint clean: ${file}: ${stats.records} records, ${stats.documents} documents, ${stats.skipped} skipped\n`,
+      `reprint clean: ${file}: ${count(stats.records, 'record')}, ${count(stats.documents, 'document')}, ${stats.skipped} skipped\n`,
     );
   } else {
     let bytes: Uint8Array;

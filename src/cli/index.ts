@@ -9,6 +9,7 @@ import { readSources } from '../ingest/index.ts';
 import { openStore, DEFAULT_DB, StoreError, DuckDBStore } from '../store/index.ts';
 import { defaultWorkers } from '../parallel/pool.ts';
 import { ProgressBar, inputSize } from './progress.ts';
+import { count } from '../report/words.ts';
 
 const HELP = `Usage: reprint index add PATH... [--db FILE] [--workers N]
        reprint index info [--db FILE]
@@ -59,7 +60,7 @@ export async function run(args: string[]): Promise<number> {
     } catch {
       /* not written yet */
     }
-    process.stdout.write(`${values.db}: ${n.toLocaleString('en-US')} documents, ${(chars / 1e6).toFixed(1)} M characters, file ${(bytes / 1e6).toFixed(1)} MB\n`);
+    process.stdout.write(`${values.db}: ${count(n, 'document')}, ${(chars / 1e6).toFixed(1)} M characters, file ${(bytes / 1e6).toFixed(1)} MB\n`);
     await store.close();
     return 0;
   }
@@ -84,7 +85,7 @@ export async function run(args: string[]): Promise<number> {
   added = Math.max(added, after - before);
   await engine.close();
   process.stderr.write(
-    `${failed ? 'Stopped' : 'Done'}: added ${added.toLocaleString('en-US')} documents to ${values.db}` +
+    `${failed ? 'Stopped' : 'Done'}: added ${count(added, 'document')} to ${values.db}` +
       (engine.alreadyStored ? ` (${engine.alreadyStored.toLocaleString('en-US')} already there, skipped)` : '') +
       `; it holds ${after.toLocaleString('en-US')}.\n`,
   );

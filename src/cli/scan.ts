@@ -1,11 +1,11 @@
 // reprint scan PATH... : trace text reuse across a set of documents.
 
-import { createReadStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { exitCode, parse, printProblem } from './args.ts';
 import { UsageError } from './main.ts';
-import { Engine, readSources } from '../index.ts';
+import { Engine, readSources, type ScanResult } from '../index.ts';
 import { writeChunks, writeReportJson } from '../report/json.ts';
 import { htmlReportOf } from '../report/html.ts';
 import { scanSummary } from '../report/terminal.ts';
@@ -13,10 +13,12 @@ import { openStore, StoreError } from '../store/index.ts';
 import { parseWorkers } from './index.ts';
 import { ProgressBar, inputSize } from './progress.ts';
 
-const HELP = `Usage: reprint scan PATH... [--out DIR] [--json] [--db FILE] [--workers N]
+const HELP = `Usage: reprint scan PATH... [--out DIR] [--json] [--no-report] [--db FILE] [--workers N] [--quiet]
 
 Reads every document under the paths, finds the passages they share, tells sources from copies,
-groups them into stories and writes a report folder (report.json and index.html).
+groups them into stories and writes a report folder (report.json and index.html). The report
+is written beside the folder first and moved into it when complete; a scan that reads no
+document leaves the folder as it was.
 
   --out DIR    report folder (default: reprint-report)
   --json       print report.json to standard output instead of the summary
@@ -64,14 +66,11 @@ export async function run(args: string[]): Promise<number> {
     documents = result.stats.documents;
     // The report is streamed (documents and pairs a chunk at a time, read from the store when
     // the scan is above its full-scan limit), so memory stays bounded at any size.
+    const out = resolve(values.out!);
     let written: string | null = null;
-    if (!values['no-report']) {
-      const out = resolve(values.out!);
-      await mkdir(out, { recursive: true });
+    if (!values['no-report'] && documents > 0) {
+      await writeReportFolder(out, result);
       written = join(out, 'report.json');
-      await writeReportJson(written, result);
-      await writeFile(join(out, 'index.html'), await htmlReportOf(result));
-      if (!values.json) process.stderr.write(`Report: ${join(out, 'index.html')}\n`);
     }
     // A reader that stops early (`| head`) ends the output, not the run.
     if (!process.stdout.listeners('error').includes(ignore)) process.stdout.on('error', ignore);
@@ -84,9 +83,60 @@ export async function run(args: string[]): Promise<number> {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EPIPE') throw e;
     }
+    // After the summary, so that it is the last line a person reads.
+    if (written && !values.json) process.stderr.write(`Report: ${join(out, 'index.html')}\n`);
   } finally {
     await engine.close();
   }
-  if (documents === 0) process.stderr.write('reprint scan: no documents could be read\n');
+  if (documents === 0) {
+    const kept = !values['no-report'] && existsSync(join(resolve(values.out!), 'report.json'));
+    process.stderr.write(
+      `reprint scan: no documents could be read; ${kept ? `the report in ${values.out} was left as it was` : 'no report written'}\n`,
+    );
+  }
   return exitCode(engine.problems);
+}
+
+/** The files of a report folder, in the order they are moved into place. */
+const REPORT_FILES = ['index.html', 'report.json'];
+
+/**
+ * Write the report into a new folder beside `out` (`.NAME.partial-PID-XXXXXX`), then move each
+ * file into `out`. A scan that fails or is killed while writing leaves the previous report
+ * whole (and other files in `out` are never touched); the partial folder of a killed run is
+ * removed by the next run that writes beside it.
+ */
+export async function writeReportFolder(out: string, result: ScanResult): Promise<void> {
+  const parent = dirname(out);
+  const prefix = `.${basename(out)}.partial-`;
+  await mkdir(parent, { recursive: true });
+  await removeAbandoned(parent, prefix);
+  const tmp = await mkdtemp(join(parent, `${prefix}${process.pid}-`));
+  try {
+    await writeReportJson(join(tmp, 'report.json'), result);
+    await writeFile(join(tmp, 'index.html'), await htmlReportOf(result));
+    await mkdir(out, { recursive: true });
+    for (const f of REPORT_FILES) await rename(join(tmp, f), join(out, f));
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Remove partial report folders left by runs that are no longer alive. */
+async function removeAbandoned(parent: string, prefix: string): Promise<void> {
+  for (const name of await readdir(parent)) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    if (Number.isInteger(pid) && pid !== process.pid && alive(pid)) continue;
+    await rm(join(parent, name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

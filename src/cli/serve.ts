@@ -6,6 +6,7 @@ import { readSources } from '../ingest/index.ts';
 import { serve } from '../server/index.ts';
 import { Engine } from '../engine.ts';
 import { openServerStore } from '../server/store.ts';
+import { count } from '../report/words.ts';
 
 const HELP = `Usage: reprint serve [PATH...] [--db FILE] [--port 8080] [--host 127.0.0.1] [--token TOKEN]
 
@@ -53,7 +54,7 @@ export async function run(args: string[]): Promise<number> {
     throw e;
   }
   process.stderr.write(
-    `reprint serve: ${await engine.store.size()} documents; listening on ${running.url}/ (API: ${running.url}/api/openapi.json)${token ? '; writes need the token' : ''}\n`,
+    `reprint serve: ${count(await engine.store.size(), 'document')}; listening on ${running.url}/ (API: ${running.url}/api/openapi.json)${token ? '; writes need the token' : ''}\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -7,6 +7,7 @@ import type { ScanResult } from '../engine.ts';
 import { codePointIndex } from '../clean/offsets.ts';
 import { titleOf } from '../relate/index.ts';
 import { docsOf, type Report } from './json.ts';
+import { count } from './words.ts';
 
 /** JSON that is safe inside <script type="application/json">. */
 export function safeJson(value: unknown): string {
@@ -30,11 +31,15 @@ header { padding: 12px 20px; border-bottom:1px solid var(--line); display:flex; 
 header h1 { font-size:18px; margin:0; }
 header .muted { color:var(--muted); }
 main { display:grid; grid-template-columns: 320px 1fr; height: calc(100vh - 52px); }
-nav { border-right:1px solid var(--line); overflow:auto; padding: 8px 12px; }
+nav { border-right:1px solid var(--line); overflow-y:auto; overflow-x:hidden; padding: 8px 12px; min-width:0; }
 nav h2 { font-size:13px; text-transform:uppercase; letter-spacing:.05em; color:var(--muted); margin:14px 0 6px; }
-nav button { display:block; width:100%; text-align:left; background:none; border:1px solid transparent; border-radius:6px; padding:6px 8px; cursor:pointer; font:inherit; }
+nav .story-title { font-size:13.5px; font-weight:600; margin: 0 0 4px; overflow-wrap:anywhere; }
+nav button { display:flex; gap:5px; width:100%; white-space:nowrap; text-align:left; background:none; border:1px solid transparent; border-radius:6px; padding:6px 8px; cursor:pointer; font:inherit; font-size:12.5px; }
+nav button .id { min-width:0; overflow:hidden; text-overflow:ellipsis; }
+nav button .pct { margin-left:auto; padding-left:6px; }
 nav button:hover, nav button.active { background:#f1f4fb; border-color:#d5def5; }
-nav .tree { font-family: ui-monospace, monospace; font-size:12.5px; white-space:pre; color:var(--muted); margin: 0 0 8px; }
+nav .tree { font-family: ui-monospace, monospace; font-size:12.5px; color:var(--muted); margin: 0 0 8px; }
+nav .tree div { white-space:pre; overflow:hidden; text-overflow:ellipsis; }
 #view { overflow:auto; padding: 12px 20px; }
 .pairhead { margin-bottom: 10px; }
 .pairhead .ev { color:var(--muted); font-size:13px; }
@@ -103,7 +108,7 @@ function showPair(p) {
   const view = document.getElementById('view');
   view.textContent = '';
   view.append(el('div', { className: 'pairhead' },
-    el('div', { textContent: d.id + ' reuses ' + pct(p.sourceCoverage) + ' of ' + s.id + '; ' + pct(p.derivedCoverage) + ' of ' + d.id + ' comes from it (' + p.relation + ', ' + p.passages.length + ' passages)' }),
+    el('div', { textContent: d.id + ' reuses ' + pct(p.sourceCoverage) + ' of ' + s.id + '; ' + pct(p.derivedCoverage) + ' of ' + d.id + ' comes from it (' + p.relation + ', ' + p.passages.length + (p.passages.length === 1 ? ' passage)' : ' passages)') }),
     el('div', { className: 'ev', textContent: 'Direction (' + pct(p.direction.confidence) + ' sure): ' + p.direction.evidence.join('; ') }),
     el('div', { className: 'legend', textContent: 'Cleaned text (encoding repaired, page furniture greyed). Colours pair up passages; wavy underline: changed words. Keys: n / p next / previous passage.' })));
   const mk = (side) => p.passages.map((x, i) => ({ span: x[side], color: colors[i % colors.length], index: i, title: x.kind + ', similarity ' + pct(x.similarity) }));
@@ -121,21 +126,42 @@ function buildNav() {
   const nav = document.getElementById('nav');
   data.stories.forEach((st, k) => {
     nav.append(el('h2', { textContent: 'Story ' + (st.n || k + 1) + ' (' + st.members.length + ')' }));
-    nav.append(el('div', { className: 'tree', textContent: (st.title || '') + '\\n' + tree(st) }));
+    if (st.title) nav.append(el('div', { className: 'story-title', textContent: st.title }));
+    // Ids are shortened to fit the sidebar; the full id shows on hover.
+    nav.append(el('div', { className: 'tree' }, ...tree(st).map(([prefix, id]) =>
+      el('div', { title: id }, prefix, el('span', { textContent: short(id, Math.max(12, 36 - prefix.length)) })))));
     const members = new Set(st.members);
     for (const p of data.pairs) {
       if (p.relation === 'related' || !members.has(p.derived)) continue;
-      const b = el('button', { textContent: p.source + ' → ' + p.derived + '  ' + pct(p.sourceCoverage) });
+      const b = el('button', { title: p.source + ' → ' + p.derived },
+        el('span', { className: 'id', textContent: short(leaf(p.source), 12) }), el('span', { textContent: '→' }),
+        el('span', { className: 'id', textContent: short(leaf(p.derived), 12) }), el('span', { className: 'pct', textContent: pct(p.sourceCoverage) }));
       b.pair = p; b.onclick = () => showPair(p);
       nav.append(b);
     }
-    if (st.related.length) nav.append(el('div', { className: 'legend', textContent: 'Related, nothing copied: ' + st.related.join(', ') }));
+    if (st.related.length) nav.append(el('div', { className: 'legend', title: st.related.join(', '),
+      textContent: 'Related, nothing copied: ' + st.related.map(id => short(id, 24)).join(', ') }));
   });
   if (!data.stories.length) nav.append(el('p', { textContent: 'No shared passages found.' }));
 }
 
+// An id shortened to at most max characters: its last path segment ("…/name"), cut in the
+// middle where still too long ("…/000-a-page-sa…file-name").
+function short(id, max) {
+  let cp = [...id], lead = '';
+  const slash = id.lastIndexOf('/');
+  if (cp.length > max && slash >= 0) { cp = [...id.slice(slash + 1)]; lead = '…/'; }
+  if (lead.length + cp.length <= max) return lead + cp.join('');
+  const room = max - lead.length - 1, tail = Math.floor(room / 3);
+  return lead + cp.slice(0, room - tail).join('') + '…' + cp.slice(cp.length - tail).join('');
+}
+
+// The last path segment of an id.
+const leaf = (id) => id.slice(id.lastIndexOf('/') + 1);
+
+// The lineage tree as [prefix, id] lines.
 function tree(st) {
-  const lines = [st.root];
+  const lines = [['', st.root]];
   const children = new Map();
   for (const m of st.members) {
     const p = st.parents[m];
@@ -145,10 +171,10 @@ function tree(st) {
   }
   const walk = (id, prefix) => {
     const kids = children.get(id) || [];
-    kids.forEach((k, i) => { const last = i === kids.length - 1; lines.push(prefix + (last ? '└─ ' : '├─ ') + k); walk(k, prefix + (last ? '   ' : '│  ')); });
+    kids.forEach((k, i) => { const last = i === kids.length - 1; lines.push([prefix + (last ? '└─ ' : '├─ '), k]); walk(k, prefix + (last ? '   ' : '│  ')); });
   };
   walk(st.root, '');
-  return lines.join('\\n');
+  return lines;
 }
 
 document.addEventListener('keydown', e => {
@@ -253,12 +279,12 @@ function page(
     })),
   };
   const nStories = result.stories.length;
-  const counts = `${documentCount} documents, ${nStories} ${nStories === 1 ? 'story' : 'stories'}, `;
+  const counts = `${count(documentCount, 'document')}, ${count(nStories, 'story')}, `;
   const head =
     omitted > 0
-      ? `${counts}${total} pairs. This page shows only part of them: the first ${pairs.length} of ${total} pairs ` +
-        `(and the ${stories.length} of ${nStories} ${nStories === 1 ? 'story' : 'stories'} they belong to); see report.json for all.`
-      : `${counts}${pairs.length} pairs`;
+      ? `${counts}${count(total, 'pair')}. This page shows only part of them: the first ${pairs.length} of ${total} pairs ` +
+        `(and the ${stories.length} of ${count(nStories, 'story')} they belong to); see report.json for all.`
+      : `${counts}${count(pairs.length, 'pair')}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>reprint report</title><style>${STYLE}</style></head>

@@ -2,6 +2,7 @@
 
 import type { Pair, Story, InputProblem } from '../types.ts';
 import type { ScanResult } from '../engine.ts';
+import { count } from './words.ts';
 import { docsOf, pairChunks, pairToReport, type Report, type ReportPair } from './json.ts';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
@@ -15,7 +16,7 @@ function describe(p: ReportPair, derivedKnown: boolean): string {
   const parts = [`reuses ${pct(p.sourceCoverage)} of ${p.source}${label}`];
   if (derivedKnown) parts.push(`${pct(1 - p.derivedCoverage)} of its own text is new`);
   const edits = p.passages.reduce((n, x) => n + (x.edits?.length ?? 0), 0);
-  if (edits) parts.push(`${edits} word-level change${edits === 1 ? '' : 's'}`);
+  if (edits) parts.push(count(edits, 'word-level change'));
   const cite = p.direction.evidence.find((e) => e.includes(' credits '));
   const m = cite?.match(/credits (?:another outlet: )?"([^"]+)"/);
   if (m) parts.push(`cites "${m[1].replace(/^(?:according to|in an? \w+ .*? (?:on|in|for|at|from)) /i, '')}"`);
@@ -47,9 +48,9 @@ function render(s: SummaryInput, maxStories: number): string {
   const inStory = new Set<string>();
   s.stories.forEach((st, k) => {
     st.members.forEach((m) => inStory.add(m));
-    if (k === maxStories) lines.push(`... and ${s.stories.length - maxStories} more stories (see the report)`);
+    if (k === maxStories) lines.push(`... and ${count(s.stories.length - maxStories, 'more story', 'more stories')} (see the report)`);
     if (k >= maxStories) return;
-    lines.push(`Story ${k + 1}: "${st.title ?? st.root}"  (${st.members.length} documents)`);
+    lines.push(`Story ${k + 1}: "${st.title ?? st.root}"  (${count(st.members.length, 'document')})`);
     lines.push(`  ${st.root}  source`);
     const children = childrenOf(st);
     const walk = (id: string, prefix: string) => {
@@ -69,13 +70,14 @@ function render(s: SummaryInput, maxStories: number): string {
   const alone = (s.notInStory ?? s.documents - inStory.size) - relatedAll.length;
   if (s.note) lines.push(s.note);
   lines.push(
-    `${s.documents} documents, ${s.stories.length} ${s.stories.length === 1 ? 'story' : 'stories'}, ` +
-      `${s.sharing} pairs sharing text (${s.duplicates} duplicates), ${alone} documents share nothing.`,
+    `${count(s.documents, 'document')}, ${count(s.stories.length, 'story')}, ` +
+      `${count(s.sharing, 'pair')} sharing text (${count(s.duplicates, 'duplicate')}), ` +
+      `${count(alone, 'document')} ${alone === 1 ? 'shares' : 'share'} nothing.`,
   );
   const skipped = s.problems.filter((p) => !p.warning).length;
   const warned = s.problems.length - skipped;
-  if (skipped) lines.push(`${skipped} input${skipped === 1 ? '' : 's'} skipped (see above).`);
-  if (warned) lines.push(`${warned} warning${warned === 1 ? '' : 's'} (see above).`);
+  if (skipped) lines.push(`${count(skipped, 'input')} skipped (see above).`);
+  if (warned) lines.push(`${count(warned, 'warning')} (see above).`);
   return lines.join('\n');
 }
 

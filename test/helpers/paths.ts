@@ -1,6 +1,6 @@
 // Paths shared by the tests: the repository root and the third-party data beside it.
 import { fileURLToPath } from 'node:url';
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns, type StdioOptions } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,10 +11,11 @@ export const SEEDS = DATA + 'seeds/';
 export const EXAMPLES = ROOT + 'examples/';
 
 /** Run the real CLI (bin/reprint.js) as a child process. */
-export function cli(args: string[], opts: { input?: string | Buffer; cwd?: string } = {}): SpawnSyncReturns<string> {
+export function cli(args: string[], opts: { input?: string | Buffer; cwd?: string; stdio?: StdioOptions } = {}): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [ROOT + 'bin/reprint.js', ...args], {
     cwd: opts.cwd ?? ROOT,
     input: opts.input,
+    stdio: opts.stdio,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
