@@ -125,6 +125,22 @@ export function edgeOf(
   return { a: a.doc.id, b: b.doc.id, passages, covA, covB, score: vote.score, evidence: vote.evidence, credited: vote.credited };
 }
 
+/** How much of a document was taken from another: wholly, partially, or not at all. */
+export type Derivation = 'wholly' | 'partially' | 'non';
+
+/** A derived document with at least this share of its words from the source is wholly derived. */
+export const WHOLLY_DERIVED = 0.6;
+
+/**
+ * How much of a pair's derived document comes from its source: `wholly` when at least
+ * WHOLLY_DERIVED of its words do, `partially` for any other pair sharing passages, `non` for
+ * a `related` pair (same topic, nothing taken).
+ */
+export function derivationOf(p: Pick<Pair, 'relation' | 'derivedCoverage'>): Derivation {
+  if (p.relation === 'related' || p.derivedCoverage <= 0) return 'non';
+  return p.derivedCoverage >= WHOLLY_DERIVED ? 'wholly' : 'partially';
+}
+
 /** The first line of a document, as a story title. */
 export function titleOf(d: Doc): string {
   if (d.meta.title) return d.meta.title;
