@@ -1,11 +1,11 @@
 // From aligned pairs to relations, directions, stories and lineage trees.
 
 import type { Doc, Pair, Passage, Relation, Story, Tokens } from '../types.ts';
-import { coverage, sharedRuns, wordCount } from './coverage.ts';
+import { passageCoverage, sharedRuns, wordCount } from './coverage.ts';
 import { citations, directionVote, type Citation } from './direction.ts';
 import { centroid, cosine as cosine_, documentFrequencies, similarPairs, termLists, termVector } from './topics.ts';
 
-export { coverage, coveredTokens, wordCount } from './coverage.ts';
+export { coverage, coveredTokens, passageCoverage, wordCount } from './coverage.ts';
 export { citations, directionVote, namesDoc } from './direction.ts';
 
 /** What relate needs to know about one document. */
@@ -119,8 +119,8 @@ export function edgeOf(
   const o = withDefaults(options);
   if (!passages.length || a.doc.id === b.doc.id) return null;
   if (passages.every((x) => x.kind === 'paraphrase') && sharedRuns(a.tokens, b.tokens) < o.paraphraseRuns) return null;
-  const covA = coverage(a.tokens, passages.map((x) => x.source));
-  const covB = coverage(b.tokens, passages.map((x) => x.derived));
+  const covA = passageCoverage(a.tokens, b.tokens, passages, 'source');
+  const covB = passageCoverage(b.tokens, a.tokens, passages, 'derived');
   const vote = directionVote(a.doc, b.doc, covA, covB, cites[0], cites[1]);
   return { a: a.doc.id, b: b.doc.id, passages, covA, covB, score: vote.score, evidence: vote.evidence, credited: vote.credited };
 }
