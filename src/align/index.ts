@@ -678,7 +678,9 @@ export function align(source: AlignInput, derived: AlignInput, opts: AlignOption
   countTerms(pa.sTerm, DF, touched);
   countTerms(pb.sTerm, DF, touched);
   const N = pa.S + pb.S;
-  for (let i = 0; i < touched.length; i++) IDF[touched[i]] = Math.log(N / DF[touched[i]]);
+  // Plus 1/N: a term in every sentence still counts, or two one-sentence texts that share all
+  // their words would share nothing (long texts hardly notice).
+  for (let i = 0; i < touched.length; i++) IDF[touched[i]] = Math.log(N / DF[touched[i]]) + 1 / N;
   const norms = (p: Prepared) => sentenceNorms(p, IDF);
   const normA = norms(pa);
   const normB = norms(pb);
