@@ -30,7 +30,8 @@ export interface RelateOptions {
   related?: number;
   /**
    * A pair whose passages are all paraphrase must also share this many distinct word 6-grams
-   * (runs of copied words); otherwise it is two articles on one topic, not reuse.
+   * (runs of copied words); otherwise it is two articles on one topic, not reuse. A shorter
+   * text needs fewer: one run per 25 of its words (at least 2).
    */
   paraphraseRuns?: number;
 }
@@ -100,6 +101,9 @@ export interface Edge {
   evidence: string[];
 }
 
+/** Words of the shorter text per 6-gram run an all-paraphrase pair must share (see paraphraseRuns). */
+const PARAPHRASE_RUN_WORDS = 25;
+
 function withDefaults(options: RelateOptions): Required<RelateOptions> {
   return { duplicate: 0.9, contains: 0.8, related: 0.15, paraphraseRuns: 10, ...options };
 }
@@ -118,7 +122,12 @@ export function edgeOf(
 ): Edge | null {
   const o = withDefaults(options);
   if (!passages.length || a.doc.id === b.doc.id) return null;
-  if (passages.every((x) => x.kind === 'paraphrase') && sharedRuns(a.tokens, b.tokens) < o.paraphraseRuns) return null;
+  if (passages.every((x) => x.kind === 'paraphrase')) {
+    // A short text has fewer runs to give: one run per PARAPHRASE_RUN_WORDS of the shorter text.
+    const shorter = Math.min(wordCount(a.tokens), wordCount(b.tokens));
+    const need = Math.min(o.paraphraseRuns, Math.max(2, Math.ceil(shorter / PARAPHRASE_RUN_WORDS)));
+    if (sharedRuns(a.tokens, b.tokens) < need) return null;
+  }
   const covA = passageCoverage(a.tokens, b.tokens, passages, 'source');
   const covB = passageCoverage(b.tokens, a.tokens, passages, 'derived');
   const vote = directionVote(a.doc, b.doc, covA, covB, cites[0], cites[1]);
