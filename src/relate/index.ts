@@ -130,7 +130,7 @@ export function edgeOf(
   }
   const covA = passageCoverage(a.tokens, b.tokens, passages, 'source');
   const covB = passageCoverage(b.tokens, a.tokens, passages, 'derived');
-  const vote = directionVote(a.doc, b.doc, covA, covB, cites[0], cites[1]);
+  const vote = directionVote(a.doc, b.doc, covA, covB, cites[0], cites[1], passages);
   return { a: a.doc.id, b: b.doc.id, passages, covA, covB, score: vote.score, evidence: vote.evidence, credited: vote.credited };
 }
 
