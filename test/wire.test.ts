@@ -136,3 +136,17 @@ test('seeds: 002 -> 003 is not inflated by one loose passage; lineage unchanged'
   assert.ok(Object.values(story.parents).every((v) => v.startsWith('000')));
   assert.ok(!story.members.some((m) => m.startsWith('004')));
 });
+
+test('direction: the side whose shared stretches are longer is the source (condensing), with modest confidence', async () => {
+  const { directionVote } = await import('../src/relate/index.ts');
+  const doc = (id: string) => ({ id, path: id, text: '', original: '', meta: {}, repairs: [], boilerplate: [], offsets: undefined }) as never;
+  const condensed: Passage[] = [{ source: [0, 600], derived: [0, 300], similarity: 0.6, kind: 'edited' }];
+  const v = directionVote(doc('wire'), doc('paper'), 0.5, 0.5, [], [], condensed);
+  assert.ok(v.score > 0, `score ${v.score}`);
+  assert.ok(v.score <= 0.25);
+  assert.ok(v.evidence.some((e) => /paper condenses/.test(e)), v.evidence.join('; '));
+  const flipped = directionVote(doc('paper'), doc('wire'), 0.5, 0.5, [], [], [{ ...condensed[0], source: [0, 300], derived: [0, 600] }]);
+  assert.ok(flipped.score < 0);
+  const even = directionVote(doc('a'), doc('b'), 0.5, 0.5, [], [], [{ ...condensed[0], derived: [0, 600] }]);
+  assert.equal(even.score, 0);
+});
