@@ -9,7 +9,7 @@ import { tokenize } from './text/tokens.ts';
 import { kgramHashes, winnowHashes, type Fingerprints } from './fingerprint/winnow.ts';
 import { minhashOf, shinglesOf } from './fingerprint/minhash.ts';
 import { align } from './align/index.ts';
-import { addRelated, coverage, coveredTokens, edgeOf, relateEdges, titleOf, wordCount, type Edge, type Relations, type RelateOptions } from './relate/index.ts';
+import { addRelated, coveredTokens, passageCoverage, edgeOf, relateEdges, titleOf, wordCount, type Edge, type Relations, type RelateOptions } from './relate/index.ts';
 import { citations, directionVote, type Citation } from './relate/direction.ts';
 import { MemoryStore } from './store/memory.ts';
 import type { CandidatePair, IndexEntry, Store } from './store/store.ts';
@@ -562,8 +562,8 @@ export class Engine {
       if (!passages.length) continue;
       sources.push({
         id: hit.id,
-        queryCoverage: coverage(query.tokens, passages.map((p) => p.derived)),
-        sourceCoverage: coverage(other.tokens, passages.map((p) => p.source)),
+        queryCoverage: passageCoverage(query.tokens, other.tokens, passages, 'derived'),
+        sourceCoverage: passageCoverage(other.tokens, query.tokens, passages, 'source'),
         passages,
         doc: other.doc,
       });

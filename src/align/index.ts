@@ -625,13 +625,24 @@ function describe(
     kind: edits.length === 0 ? 'verbatim' : sim >= 0.5 ? 'edited' : 'paraphrase',
   };
   if (edits.length) p.edits = edits;
-  return keepShort(p, Lm, sim, o) ? p : null;
+  const whole = a1 - a0 >= WHOLE_SHORT * at.length || b1 - b0 >= WHOLE_SHORT * bt.length;
+  return keepShort(p, Lm, sim, o, whole) ? p : null;
 }
 
-function keepShort(p: Passage, common: number, sim: number, o: Required<AlignOptions>): boolean {
+/** A passage side spanning this share of its document's words is that (short) text as a whole. */
+const WHOLE_SHORT = 0.8;
+
+/**
+ * Short passages are kept only when they are close copies of several words, or when one side is
+ * a short document as a whole (a news brief, a headline item): then several matching words and
+ * an edited match (similarity >= 0.5) suffice. `whole` says whether a side spans WHOLE_SHORT of
+ * its document.
+ */
+function keepShort(p: Passage, common: number, sim: number, o: Required<AlignOptions>, whole = false): boolean {
   const la = p.source[1] - p.source[0];
   const lb = p.derived[1] - p.derived[0];
   if (la >= o.minChars && lb >= o.minChars) return true;
+  if (whole && common >= o.minExactWords && sim >= 0.5) return true;
   return common >= o.minExactWords && sim >= 0.8;
 }
 
@@ -678,7 +689,9 @@ export function align(source: AlignInput, derived: AlignInput, opts: AlignOption
   countTerms(pa.sTerm, DF, touched);
   countTerms(pb.sTerm, DF, touched);
   const N = pa.S + pb.S;
-  for (let i = 0; i < touched.length; i++) IDF[touched[i]] = Math.log(N / DF[touched[i]]);
+  // Plus 1/N: a term in every sentence still counts, or two one-sentence texts that share all
+  // their words would share nothing (long texts hardly notice).
+  for (let i = 0; i < touched.length; i++) IDF[touched[i]] = Math.log(N / DF[touched[i]]) + 1 / N;
   const norms = (p: Prepared) => sentenceNorms(p, IDF);
   const normA = norms(pa);
   const normB = norms(pb);

@@ -55,6 +55,8 @@ interface Block {
   words: number;
   keep?: boolean;
   sentences?: number;
+  /** Joined from hard-wrapped lines (see isWrapped). */
+  wrapped?: boolean;
 }
 
 function words(s: string): string[] {
@@ -165,6 +167,20 @@ function sentenceCount(s: string): number {
   return n;
 }
 
+/**
+ * Does the line ending at `prevEnd` wrap onto the line starting at `start`? Only across a single
+ * line break, from a line of at least 40 characters that ends without sentence punctuation,
+ * onto a line that starts with a lower-case letter or a digit.
+ */
+function isWrapped(text: string, prevEnd: number, start: number): boolean {
+  let lineStart = text.lastIndexOf('\n', prevEnd - 1) + 1;
+  if (prevEnd - lineStart < 40) return false;
+  const gap = text.slice(prevEnd, start);
+  if (gap.indexOf('\n') !== gap.lastIndexOf('\n')) return false;
+  if (/[.!?:;"'”’)\]<>|]$/.test(text.slice(prevEnd - 1, prevEnd))) return false;
+  return /^[\p{Ll}\p{N}]/u.test(text.slice(start, start + 2));
+}
+
 /** Per-line classification; returns boilerplate spans (sorted, disjoint) in `text`. */
 export function classifyLines(
   text: string,
@@ -181,9 +197,18 @@ export function classifyLines(
     while (s < end && /\s/.test(text[s])) s++;
     while (end > s && /\s/.test(text[end - 1])) end--;
     if (end > s) {
-      // Very long lines (no line breaks) are not classified line by line: treat as one block.
-      const raw = end - s > 20000 ? text.slice(s, s + 20000) : text.slice(s, end);
-      blocks.push({ start: s, end, text: raw, cls: C_SHORT, final: C_SHORT, cue: false, words: 0 });
+      const prev = blocks[blocks.length - 1];
+      if (prev && isWrapped(text, prev.end, s)) {
+        // Hard-wrapped text (wire copy, e-mail, plain-text archives): a long line that breaks
+        // off mid-sentence and a next line that goes on in lower case are one paragraph.
+        prev.end = end;
+        prev.wrapped = true;
+        if (prev.text.length < 20000) prev.text = text.slice(prev.start, Math.min(end, prev.start + 20000));
+      } else {
+        // Very long lines (no line breaks) are not classified line by line: treat as one block.
+        const raw = end - s > 20000 ? text.slice(s, s + 20000) : text.slice(s, end);
+        blocks.push({ start: s, end, text: raw, cls: C_SHORT, final: C_SHORT, cue: false, words: 0 });
+      }
     }
     pos = e + 1;
   }
@@ -207,7 +232,8 @@ export function classifyLines(
     else {
       const sent = sentenceCount(t);
       b.sentences = sent;
-      if (density >= 0.3 && len >= 200) b.cls = C_GOOD;
+      // (a paragraph of hard-wrapped prose is text whatever ends its sentences)
+      if (density >= 0.3 && (len >= 200 || (b.wrapped && len >= 100))) b.cls = C_GOOD;
       else if (sent >= 1)
         b.cls = density >= 0.15 && ((len >= 140 && sent >= 2) || (density >= 0.3 && len >= 120)) ? C_GOOD : C_NEAR;
       else b.cls = density >= 0.25 ? C_NEAR : C_BAD;

@@ -2,7 +2,7 @@
 // attribution in the text ("according to X", "In an article by X on Y", "Source: X"), and
 // containment asymmetry (a copy adds material around what it took).
 
-import type { Doc, Metadata } from '../types.ts';
+import type { Doc, Metadata, Passage } from '../types.ts';
 
 /** Names a text credits as its source, with where they were found (clean-text offsets). */
 export interface Citation {
@@ -83,6 +83,11 @@ export function dateValue(s: string | undefined): number {
   return Number.isFinite(t) ? t : NaN;
 }
 
+/** Shared stretches this many times longer on one side than on the other: condensed. */
+const CONDENSED = 1.1;
+/** Largest vote of containment asymmetry. */
+const CONTAINMENT_MAX = 0.2;
+
 export interface DirectionVote {
   /** > 0: `a` is the source; < 0: `b` is the source. Roughly -1..1. */
   score: number;
@@ -102,6 +107,7 @@ export function directionVote(
   covB: number,
   citesA: Citation[],
   citesB: Citation[],
+  passages: Passage[] = [],
 ): DirectionVote {
   let score = 0;
   let credited = 0;
@@ -158,10 +164,23 @@ export function directionVote(
     score += rb ? 0.2 : -0.2;
     evidence.push(`${rb ? b.id : a.id} carries broken encoding (repaired), ${rb ? a.id : b.id} does not`);
   }
+  // Condensing: an edited version is shorter than what it was made from (a newspaper's rewrite
+  // of wire copy, a summary), so the side whose shared stretches are longer is the source.
+  let la = 0;
+  let lb = 0;
+  for (const p of passages) {
+    la += p.source[1] - p.source[0];
+    lb += p.derived[1] - p.derived[0];
+  }
+  if (la > 0 && lb > 0 && Math.max(la, lb) >= CONDENSED * Math.min(la, lb)) {
+    score += Math.max(-0.25, Math.min(0.25, Math.log(la / lb) * 0.5));
+    const [src, cp] = la > lb ? [a, b] : [b, a];
+    evidence.push(`${cp.id} condenses what it shares with ${src.id}: ${Math.round((Math.min(la, lb) / Math.max(la, lb)) * 100)}% of the length`);
+  }
   // Containment is weak evidence: copies add material (intros, adverts) but excerpts drop it.
   const diff = covA - covB;
   if (Math.abs(diff) >= 0.1) {
-    score += Math.max(-0.2, Math.min(0.2, diff * 0.4));
+    score += Math.max(-CONTAINMENT_MAX, Math.min(CONTAINMENT_MAX, diff * 0.4));
     const [src, cp] = diff > 0 ? [a, b] : [b, a];
     const [cs, cc] = diff > 0 ? [covA, covB] : [covB, covA];
     evidence.push(

@@ -1,11 +1,11 @@
 // From aligned pairs to relations, directions, stories and lineage trees.
 
 import type { Doc, Pair, Passage, Relation, Story, Tokens } from '../types.ts';
-import { coverage, sharedRuns, wordCount } from './coverage.ts';
+import { passageCoverage, sharedRuns, wordCount } from './coverage.ts';
 import { citations, directionVote, type Citation } from './direction.ts';
 import { centroid, cosine as cosine_, documentFrequencies, similarPairs, termLists, termVector } from './topics.ts';
 
-export { coverage, coveredTokens, wordCount } from './coverage.ts';
+export { coverage, coveredTokens, passageCoverage, wordCount } from './coverage.ts';
 export { citations, directionVote, namesDoc } from './direction.ts';
 
 /** What relate needs to know about one document. */
@@ -30,7 +30,8 @@ export interface RelateOptions {
   related?: number;
   /**
    * A pair whose passages are all paraphrase must also share this many distinct word 6-grams
-   * (runs of copied words); otherwise it is two articles on one topic, not reuse.
+   * (runs of copied words); otherwise it is two articles on one topic, not reuse. A shorter
+   * text needs fewer: one run per 25 of its words (at least 2).
    */
   paraphraseRuns?: number;
 }
@@ -100,6 +101,9 @@ export interface Edge {
   evidence: string[];
 }
 
+/** Words of the shorter text per 6-gram run an all-paraphrase pair must share (see paraphraseRuns). */
+const PARAPHRASE_RUN_WORDS = 25;
+
 function withDefaults(options: RelateOptions): Required<RelateOptions> {
   return { duplicate: 0.9, contains: 0.8, related: 0.15, paraphraseRuns: 10, ...options };
 }
@@ -118,11 +122,32 @@ export function edgeOf(
 ): Edge | null {
   const o = withDefaults(options);
   if (!passages.length || a.doc.id === b.doc.id) return null;
-  if (passages.every((x) => x.kind === 'paraphrase') && sharedRuns(a.tokens, b.tokens) < o.paraphraseRuns) return null;
-  const covA = coverage(a.tokens, passages.map((x) => x.source));
-  const covB = coverage(b.tokens, passages.map((x) => x.derived));
-  const vote = directionVote(a.doc, b.doc, covA, covB, cites[0], cites[1]);
+  if (passages.every((x) => x.kind === 'paraphrase')) {
+    // A short text has fewer runs to give: one run per PARAPHRASE_RUN_WORDS of the shorter text.
+    const shorter = Math.min(wordCount(a.tokens), wordCount(b.tokens));
+    const need = Math.min(o.paraphraseRuns, Math.max(2, Math.ceil(shorter / PARAPHRASE_RUN_WORDS)));
+    if (sharedRuns(a.tokens, b.tokens) < need) return null;
+  }
+  const covA = passageCoverage(a.tokens, b.tokens, passages, 'source');
+  const covB = passageCoverage(b.tokens, a.tokens, passages, 'derived');
+  const vote = directionVote(a.doc, b.doc, covA, covB, cites[0], cites[1], passages);
   return { a: a.doc.id, b: b.doc.id, passages, covA, covB, score: vote.score, evidence: vote.evidence, credited: vote.credited };
+}
+
+/** How much of a document was taken from another: wholly, partially, or not at all. */
+export type Derivation = 'wholly' | 'partially' | 'non';
+
+/** A derived document with at least this share of its words from the source is wholly derived. */
+export const WHOLLY_DERIVED = 0.6;
+
+/**
+ * How much of a pair's derived document comes from its source: `wholly` when at least
+ * WHOLLY_DERIVED of its words do, `partially` for any other pair sharing passages, `non` for
+ * a `related` pair (same topic, nothing taken).
+ */
+export function derivationOf(p: Pick<Pair, 'relation' | 'derivedCoverage'>): Derivation {
+  if (p.relation === 'related' || p.derivedCoverage <= 0) return 'non';
+  return p.derivedCoverage >= WHOLLY_DERIVED ? 'wholly' : 'partially';
 }
 
 /** The first line of a document, as a story title. */

@@ -6,7 +6,7 @@ import type { Doc, InputProblem, Pair, Passage, Source, Span, Story } from '../t
 import type { Engine, ScanResult } from '../engine.ts';
 import { codePointIndex, toOriginal } from '../clean/offsets.ts';
 import { tokenize } from '../text/tokens.ts';
-import { coverage } from '../relate/coverage.ts';
+import { passageCoverage } from '../relate/coverage.ts';
 import { titleOf } from '../relate/index.ts';
 import { LOAD_CHUNK, type ReportPassage } from '../report/json.ts';
 
@@ -547,8 +547,8 @@ export class Service {
       derived: docView(db, view),
       relation: null,
       found: false,
-      sourceCoverage: round(coverage(ta, passages.map((p) => p.source))),
-      derivedCoverage: round(coverage(tb, passages.map((p) => p.derived))),
+      sourceCoverage: round(passageCoverage(ta, tb, passages, 'source')),
+      derivedCoverage: round(passageCoverage(tb, ta, passages, 'derived')),
       direction: { confidence: 0.5, evidence: ['not found by the scan; aligned on request, order as asked'] },
       passages: passages.map((p) => passageView(p, spanner(da, view), spanner(db, view))),
     };

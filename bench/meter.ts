@@ -1,0 +1,214 @@
+// METER benchmark (journalistic reuse): Press Association wire copy and the newspaper articles
+// written from it, labelled by journalists as wholly, partially or non-derived.
+//
+//   npm run -s bench:meter -- ../shared/data/meter-showbiz [--verbose]
+//
+// Each story (<date>/<story>) is scanned on its own, PA and newspaper texts together, exactly as
+// `reprint scan DIR --json` does (scanPaths + buildReport on a temporary folder holding the
+// story's files as PA/<file> and news/<file>). A paper counts as derived when a PA text is
+// reported as its source; its score is the best derivedCoverage of a PA -> paper pair, and its
+// 3-way class is reprint's own `derivation` of that pair (see README: "How much was derived").
+// Beside it, two baselines computed in the same run: "shares a word 8-gram with a PA text", and
+// word-trigram containment (share of the paper's trigrams found in a PA text of its story).
+// Every measure is printed for all stories and for the even / odd halves (stories in sorted
+// order), so tuning on one half can be checked on the other.
+
+import { readFileSync, readdirSync, existsSync, mkdirSync, copyFileSync, rmSync, statSync } from 'node:fs';
+import { join, resolve, basename } from 'node:path';
+import { tmpdir } from 'node:os';
+import { scanPaths, buildReport } from '../src/index.ts';
+import { derivationOf, type Derivation } from '../src/relate/index.ts';
+
+function usage(msg: string): never {
+  console.error(`bench:meter: ${msg}\nusage: npm run -s bench:meter -- METER_DOMAIN_DIR [--verbose]`);
+  process.exit(2);
+}
+
+const args = process.argv.slice(2);
+let root = '';
+let verbose = false;
+for (const a of args) {
+  if (a === '--verbose') verbose = true;
+  else if (a.startsWith('--')) usage(`unknown option ${a}`);
+  else if (!root) root = a;
+  else usage(`unexpected argument ${a}`);
+}
+if (!root) usage('missing METER_DOMAIN_DIR');
+root = resolve(root);
+const domain = existsSync(join(root, 'file_index')) ? readdirSync(join(root, 'file_index'))[0] : '';
+if (!domain) usage(`${root}: no file_index/<domain>/`);
+const paRoot = join(root, 'PA', 'rawtexts', domain);
+const newsRoot = join(root, 'newspapers', 'rawtexts', domain);
+
+type Label = 'wholly' | 'partially' | 'non';
+const labels = new Map<string, Label>(); // "<date>/<story>/<file>" -> label
+for (const [file, label] of [
+  ['wholly_derived.txt', 'wholly'],
+  ['partially_derived.txt', 'partially'],
+  ['non_derived.txt', 'non'],
+] as const) {
+  const f = join(root, 'file_index', domain, file);
+  if (!existsSync(f)) usage(`${f}: missing`);
+  for (const line of readFileSync(f, 'utf8').split('\n')) {
+    const m = line.trim().match(/rawtexts\/[^/]+\/(.+)$/);
+    if (m) labels.set(m[1], label);
+  }
+}
+
+const stories: string[] = [];
+const dirs = (d: string) => readdirSync(d).filter((x) => statSync(join(d, x)).isDirectory()).sort();
+for (const date of dirs(paRoot))
+  for (const story of dirs(join(paRoot, date))) if (existsSync(join(newsRoot, date, story))) stories.push(`${date}/${story}`);
+
+// ---- baselines ----
+function words(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+function ngrams(w: string[], n: number): Set<string> {
+  const out = new Set<string>();
+  for (let i = 0; i + n <= w.length; i++) out.add(w.slice(i, i + n).join(' '));
+  return out;
+}
+function containment(x: Set<string>, y: Set<string>): number {
+  if (!x.size) return 0;
+  let c = 0;
+  for (const g of x) if (y.has(g)) c++;
+  return c / x.size;
+}
+
+interface Row {
+  story: number;
+  id: string;
+  label: Label;
+  derived: boolean; // reprint: a PA text is reported as its source
+  coverage: number; // best PA -> paper derivedCoverage
+  three: Label; // reprint's derivation
+  share8: boolean;
+  tri: number;
+}
+
+const rows: Row[] = [];
+const tmp = join(tmpdir(), `reprint-meter-${process.pid}`);
+const t0 = performance.now();
+let reversed = 0;
+try {
+  for (let si = 0; si < stories.length; si++) {
+    const story = stories[si];
+    const dir = join(tmp, story.replace('/', '_'));
+    mkdirSync(join(dir, 'PA'), { recursive: true });
+    mkdirSync(join(dir, 'news'), { recursive: true });
+    const paFiles = readdirSync(join(paRoot, story)).filter((f) => f.endsWith('.txt')).sort();
+    const newsFiles = readdirSync(join(newsRoot, story)).filter((f) => f.endsWith('.txt')).sort();
+    for (const f of paFiles) copyFileSync(join(paRoot, story, f), join(dir, 'PA', f));
+    for (const f of newsFiles) copyFileSync(join(newsRoot, story, f), join(dir, 'news', f));
+    const report = buildReport(await scanPaths([dir], { workers: 1 }));
+    const paWords = paFiles.map((f) => words(readFileSync(join(paRoot, story, f), 'latin1')));
+    const pa8 = paWords.map((w) => ngrams(w, 8));
+    const pa3 = paWords.map((w) => ngrams(w, 3));
+    for (const f of newsFiles) {
+      const label = labels.get(`${story}/${f}`);
+      if (!label) continue;
+      const id = `news/${basename(f, '.txt')}`;
+      let coverage = 0;
+      let three: Derivation = 'non';
+      let derived = false;
+      for (const p of report.pairs) {
+        if (p.relation === 'related') continue;
+        if (p.derived === id && p.source.startsWith('PA/')) {
+          derived = true;
+          if (p.derivedCoverage >= coverage) {
+            coverage = p.derivedCoverage;
+            three = derivationOf(p);
+          }
+        } else if (p.source === id && p.derived.startsWith('PA/')) reversed++;
+      }
+      const w = words(readFileSync(join(newsRoot, story, f), 'latin1'));
+      const g8 = ngrams(w, 8);
+      const g3 = ngrams(w, 3);
+      rows.push({
+        story: si,
+        id: `${story}/${f}`,
+        label,
+        derived,
+        coverage,
+        three,
+        share8: pa8.some((s) => [...g8].some((g) => s.has(g))),
+        tri: Math.max(0, ...pa3.map((s) => containment(g3, s))),
+      });
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+const seconds = (performance.now() - t0) / 1000;
+
+// ---- measures ----
+function f1(pred: boolean[], truth: boolean[]): number {
+  let tp = 0, fp = 0, fn = 0;
+  pred.forEach((p, i) => {
+    if (p && truth[i]) tp++;
+    else if (p) fp++;
+    else if (truth[i]) fn++;
+  });
+  return tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
+}
+function binary(pred: boolean[], truth: boolean[]): { macro: number; der: number; non: number } {
+  const der = f1(pred, truth);
+  const non = f1(pred.map((p) => !p), truth.map((t) => !t));
+  return { macro: (der + non) / 2, der, non };
+}
+/** ROC-AUC: chance that a derived paper scores above a non-derived one (ties count half). */
+function auc(score: number[], truth: boolean[]): number {
+  let pos = 0, neg = 0, wins = 0;
+  score.forEach((s, i) => {
+    if (!truth[i]) return;
+    pos++;
+    score.forEach((t, j) => {
+      if (truth[j]) return;
+      if (s > t) wins++;
+      else if (s === t) wins += 0.5;
+    });
+  });
+  truth.forEach((t) => (t ? 0 : neg++));
+  return pos && neg ? wins / (pos * neg) : NaN;
+}
+function threeWay(pred: Label[], truth: Label[]): number {
+  const cls: Label[] = ['wholly', 'partially', 'non'];
+  return cls.reduce((s, c) => s + f1(pred.map((p) => p === c), truth.map((t) => t === c)), 0) / 3;
+}
+
+const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '  -  ');
+const halves: [string, Row[]][] = [
+  ['all', rows],
+  ['even', rows.filter((r) => r.story % 2 === 0)],
+  ['odd', rows.filter((r) => r.story % 2 === 1)],
+];
+console.log(`METER ${domain}: ${stories.length} stories, ${rows.length} labelled papers ` +
+  `(${rows.filter((r) => r.label === 'wholly').length} wholly, ${rows.filter((r) => r.label === 'partially').length} partially, ` +
+  `${rows.filter((r) => r.label === 'non').length} non-derived); scanned in ${seconds.toFixed(1)} s`);
+console.log('');
+console.log('| method | half | papers | macro F1 | F1 derived | F1 non | AUC | 3-way F1 |');
+console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+for (const [name, rs] of halves) {
+  const truth = rs.map((r) => r.label !== 'non');
+  const r = binary(rs.map((x) => x.derived), truth);
+  console.log(`| reprint | ${name} | ${rs.length} | ${fmt(r.macro)} | ${fmt(r.der)} | ${fmt(r.non)} | ${fmt(auc(rs.map((x) => x.coverage), truth))} | ${fmt(threeWay(rs.map((x) => x.three), rs.map((x) => x.label)))} |`);
+}
+for (const [name, rs] of halves) {
+  const truth = rs.map((r) => r.label !== 'non');
+  const b = binary(rs.map((x) => x.share8), truth);
+  console.log(`| shares an 8-gram | ${name} | ${rs.length} | ${fmt(b.macro)} | ${fmt(b.der)} | ${fmt(b.non)} |  -  |  -  |`);
+}
+for (const [name, rs] of halves) {
+  const truth = rs.map((r) => r.label !== 'non');
+  console.log(`| trigram containment | ${name} | ${rs.length} |  -  |  -  |  -  | ${fmt(auc(rs.map((x) => x.tri), truth))} |  -  |`);
+}
+console.log('');
+console.log(`paper -> PA pairs (a paper reported as a PA text's source): ${reversed}`);
+if (verbose) {
+  console.log('');
+  console.log('| paper | label | reprint | derivedCoverage | trigram containment |');
+  console.log('|---|---|---|---:|---:|');
+  for (const r of rows) console.log(`| ${r.id} | ${r.label} | ${r.three} | ${fmt(r.coverage)} | ${fmt(r.tri)} |`);
+}
