@@ -117,6 +117,32 @@ test('JSONL: kept lines byte for byte, keep rules, clusters file, bad lines repo
   }
 });
 
+test('JSONL over several read chunks: lines across chunk ends kept byte for byte, last line without a newline', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'reprint-dedup-'));
+  try {
+    // 10 MB of distinct documents (the reader takes 8 MB at a time), every 50th a copy of the one before
+    const lines: string[] = [];
+    let seed = 1;
+    const word = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), `w${(seed >>> 8) % 50000}`);
+    let size = 0;
+    for (let i = 0; size < 10e6; i++) {
+      const text = i % 50 === 49 ? JSON.parse(lines[i - 1]).text : Array.from({ length: 300 }, word).join(' ') + ' caf\u00e9 ×';
+      const line = JSON.stringify({ id: `d${i}`, text });
+      lines.push(line);
+      size += Buffer.byteLength(line) + 1;
+    }
+    const input = join(dir, 'big.jsonl');
+    await writeFile(input, lines.join('\n'));
+    const out = join(dir, 'kept.jsonl');
+    const r = cli(['dedup', input, '--out', out, '--quiet']);
+    assert.equal(r.status, 0, r.stderr);
+    const expected = lines.filter((_, i) => i % 50 !== 49);
+    assert.equal(await readFile(out, 'utf8'), expected.join('\n') + '\n');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('dedup usage errors', () => {
   assert.equal(cli(['dedup', 'x.jsonl']).status, 2);
   assert.equal(cli(['dedup', 'x.jsonl', '--out', 'y', '--threshold', '2']).status, 2);
