@@ -75,9 +75,14 @@ export async function run(args: string[]): Promise<number> {
     throw e;
   }
   process.stderr.write(
-      `Kept ${r.kept.toLocaleString('en-US')} of ${r.documents.toLocaleString('en-US')} documents ` +
-        `(${r.removed.toLocaleString('en-US')} near-duplicates removed in ${r.clusters.toLocaleString('en-US')} groups; ` +
+      `Kept ${thousands(r.kept)} of ${thousands(r.documents)} documents ` +
+        `(${thousands(r.removed)} near-duplicates removed in ${thousands(r.clusters)} groups; ` +
         `Jaccard >= ${threshold}, ${r.bands} bands x ${r.rows} rows) in ${r.seconds.total.toFixed(1)} s.\n`,
     );
   return problems ? 1 : 0;
+}
+
+/** 21268 -> "21,268" (toLocaleString loads ICU number formatting: about 15 ms of start-up). */
+function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
