@@ -39,7 +39,7 @@ async function bundledMain() {
     const tmp = `${dir}.tmp-${process.pid}`;
     rmSync(tmp, { recursive: true, force: true });
     await build({
-      entryPoints: [join(src, 'cli', 'main.ts')],
+      entryPoints: { main: join(src, 'cli', 'main.ts'), 'sign-worker': join(src, 'fingerprint', 'sign-worker.ts') },
       bundle: true,
       splitting: true,
       format: 'esm',
@@ -73,6 +73,8 @@ async function bundledMain() {
     }
     if (!existsSync(entry)) return null;
   }
+  // dedup's signing threads start from the same bundle (sign-worker.js)
+  globalThis[Symbol.for('reprint.bundle')] = dir;
   return (await import(pathToFileURL(entry).href)).main;
 }
 

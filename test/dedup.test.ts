@@ -134,10 +134,17 @@ test('JSONL over several read chunks: lines across chunk ends kept byte for byte
     const input = join(dir, 'big.jsonl');
     await writeFile(input, lines.join('\n'));
     const out = join(dir, 'kept.jsonl');
-    const r = cli(['dedup', input, '--out', out, '--quiet']);
-    assert.equal(r.status, 0, r.stderr);
-    const expected = lines.filter((_, i) => i % 50 !== 49);
-    assert.equal(await readFile(out, 'utf8'), expected.join('\n') + '\n');
+    const expected = lines.filter((_, i) => i % 50 !== 49).join('\n') + '\n';
+    // one thread, and a helper thread signing the front of each batch: the same result
+    for (const w of ['1', '2']) {
+      const r = cli(['dedup', input, '--out', out, '--quiet', '--workers', w]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(await readFile(out, 'utf8'), expected, `--workers ${w}`);
+    }
+    // from the library (sources through tsx), with a helper thread for this size
+    const r = await dedupe({ inputs: [input], out, workers: 2, workersFrom: 1 });
+    assert.equal(r.threads, 2);
+    assert.equal(await readFile(out, 'utf8'), expected);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -147,6 +154,7 @@ test('dedup usage errors', () => {
   assert.equal(cli(['dedup', 'x.jsonl']).status, 2);
   assert.equal(cli(['dedup', 'x.jsonl', '--out', 'y', '--threshold', '2']).status, 2);
   assert.equal(cli(['dedup', 'x.jsonl', '--out', 'y', '--keep', 'best']).status, 2);
+  assert.equal(cli(['dedup', 'x.jsonl', '--out', 'y', '--workers', '0']).status, 2);
   const r = cli(['dedup', join(tmpdir(), 'nope-reprint.jsonl'), '--out', join(tmpdir(), 'nope-out.jsonl')]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /no such file/);

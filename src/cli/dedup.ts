@@ -20,6 +20,8 @@ Folders and files (.txt .md .html ...): KEPT.jsonl gets one line per kept docume
   --out FILE        kept documents (required)
   --clusters FILE   one line per group of near-duplicates: {"members": [id, ...], "kept": id}
   --threshold J     Jaccard similarity, 0 < J <= 1 (default 0.8)
+  --workers N       threads that sign (default 2 on a machine with 2+ cores; helpers start
+                    only for JSONL inputs of 8 MB or more)
   --quiet           no progress output
   --keep RULE       which document of a group to keep: first (in input order, default),
                     longest, or earliest ("date" field; undated ones count as latest)`;
@@ -33,6 +35,7 @@ export async function run(args: string[]): Promise<number> {
       threshold: { type: 'string', default: '0.8' },
       keep: { type: 'string', default: 'first' },
       quiet: { type: 'boolean', default: false },
+      workers: { type: 'string' },
     },
     HELP,
   );
@@ -44,6 +47,8 @@ export async function run(args: string[]): Promise<number> {
   if (!(threshold > 0 && threshold <= 1)) throw new UsageError(`--threshold wants a number in (0, 1], not "${values.threshold}"`);
   const keep = values.keep as KeepRule;
   if (!['first', 'longest', 'earliest'].includes(keep)) throw new UsageError(`--keep wants first, longest or earliest, not "${values.keep}"`);
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError(`--workers wants a whole number >= 1, not "${values.workers}"`);
   if (positionals.includes('-')) throw new UsageError('dedup reads its input more than once: give a file, not standard input');
   let problems = 0;
   let r;
@@ -55,6 +60,7 @@ export async function run(args: string[]): Promise<number> {
       clusters: values.clusters,
       threshold,
       keep,
+      workers,
       onProblem: (p) => {
         problems++;
         printProblem(p);

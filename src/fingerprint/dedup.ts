@@ -8,6 +8,10 @@
 // (.txt .md .html ...), whose kept documents are written as JSONL lines {"id","path","text"}.
 
 import { open, stat } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { InputProblem } from '../types.ts';
 import { minhashText, rolledKgramsOfWords, wordHashes } from './shingles.ts';
 import { minhashOf, jaccard } from './minhash.ts';
@@ -32,6 +36,13 @@ export interface DedupOptions {
   k?: number;
   numPerm?: number;
   onProblem?: (p: InputProblem) => void;
+  /**
+   * Threads that sign (this one included; default: 2 when the machine has 2+ cores). Helper
+   * threads start only for JSONL inputs of 8 MB or more (64 MB when running through tsx).
+   */
+  workers?: number;
+  /** Input size from which helper threads start (bytes; default as above). */
+  workersFrom?: number;
   /** Documents signed so far, and their characters. */
   onProgress?: (p: { phase: 'add'; done: number; chars: number }) => void;
 }
@@ -47,6 +58,8 @@ export interface DedupResult {
   confirmed: number;
   chars: number;
   seconds: { sign: number; total: number };
+  /** Threads that signed (1, or more with helper threads). */
+  threads: number;
   bands: number;
   rows: number;
 }
@@ -242,6 +255,85 @@ async function writeOut(path: string, pieces: () => Iterable<string | Buffer> | 
   }
 }
 
+/**
+ * Helper threads for signing: each batch's front goes to them (split evenly, a little more than
+ * this thread's share, since this thread also reads and parses); results come back in order.
+ * A helper that fails hands its batches back to this thread.
+ */
+class Signers {
+  private jobs: { worker: number; n: number; texts: string[]; result: Promise<Uint32Array | null> }[] = [];
+  private queues: ((v: Uint32Array | null) => void)[][] = [];
+  private broken: boolean[] = [];
+
+  private constructor(
+    private workers: Worker[],
+    private k: number,
+    private numPerm: number,
+  ) {
+    workers.forEach((w, i) => {
+      this.queues.push([]);
+      this.broken.push(false);
+      const fail = () => {
+        this.broken[i] = true;
+        for (const r of this.queues[i].splice(0)) r(null);
+      };
+      w.on('message', (sigs: Uint32Array) => this.queues[i].shift()?.(sigs));
+      w.on('error', fail);
+      w.on('exit', fail);
+    });
+  }
+
+  static async start(o: DedupOptions, k: number, numPerm: number): Promise<Signers | null> {
+    const threads = Math.max(1, Math.floor(o.workers ?? Math.min(2, availableParallelism())));
+    if (threads < 2 || o.inputs.length !== 1 || inputKind(o.inputs[0]) !== 'jsonl') return null;
+    const bundle = (globalThis as Record<symbol, unknown>)[Symbol.for('reprint.bundle')] as string | undefined;
+    const size = (await stat(o.inputs[0])).size;
+    if (size < (o.workersFrom ?? (bundle ? 8 : 64) * 1024 * 1024)) return null;
+    const url = bundle ? pathToFileURL(join(bundle, 'sign-worker.js')) : new URL('./sign-boot.mjs', import.meta.url);
+    const workers = Array.from({ length: threads - 1 }, () => new Worker(url, { execArgv: [] }));
+    return new Signers(workers, k, numPerm);
+  }
+
+  /** This thread and the helpers that did not fail. */
+  threads(): number {
+    return 1 + this.broken.filter((b) => !b).length;
+  }
+
+  /** Send the front of a batch to the helpers; returns how many documents they took. */
+  send(batch: InDoc[]): number {
+    const live = this.workers.map((_, i) => i).filter((i) => !this.broken[i]);
+    if (!live.length || batch.length < 64) return 0;
+    const share = Math.min(batch.length, Math.round((batch.length * live.length * 1.15) / (live.length + 1)));
+    const per = Math.ceil(share / live.length);
+    let at = 0;
+    for (const i of live) {
+      const part = batch.slice(at, Math.min(share, at + per));
+      if (!part.length) break;
+      const texts = part.map((d) => d.text);
+      const result = new Promise<Uint32Array | null>((r) => this.queues[i].push(r));
+      this.workers[i].postMessage({ texts, k: this.k, numPerm: this.numPerm });
+      this.jobs.push({ worker: i, n: part[0].n, texts, result });
+      at += part.length;
+    }
+    return at;
+  }
+
+  /** The helpers' signatures, by first document number (signed here when a helper failed). */
+  async finish(): Promise<{ n: number; sigs: Uint32Array }[]> {
+    const out: { n: number; sigs: Uint32Array }[] = [];
+    for (const j of this.jobs) {
+      let sigs = await j.result;
+      if (!sigs) {
+        sigs = new Uint32Array(j.texts.length * this.numPerm);
+        for (let i = 0; i < j.texts.length; i++) sigs.set(signature(j.texts[i], this.k, this.numPerm), i * this.numPerm);
+      }
+      out.push({ n: j.n, sigs });
+    }
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    return out;
+  }
+}
+
 function dateValue(s: string | undefined): number {
   if (!s) return Infinity;
   const t = Date.parse(s);
@@ -272,23 +364,34 @@ export async function dedupe(o: DedupOptions): Promise<DedupResult> {
   const lengths: number[] = [];
   const dates: number[] = [];
   let chars = 0;
-  for await (const batch of documents(o.inputs, report)) for (const d of batch) {
-    if ((d.n + 1) * numPerm > sigs.length) {
-      const s2 = new Uint32Array(sigs.length * 2);
+  const signer = await Signers.start(o, k, numPerm);
+  for await (const batch of documents(o.inputs, report)) {
+    const last = batch[batch.length - 1].n;
+    if ((last + 1) * numPerm > sigs.length) {
+      const s2 = new Uint32Array(Math.max(sigs.length * 2, (last + 1) * numPerm));
       s2.set(sigs);
       sigs = s2;
     }
-    sigs.set(signature(d.text, k, numPerm), d.n * numPerm);
-    ids.push(d.id);
-    lengths.push(d.text.length);
-    dates.push(dateValue(d.date));
-    chars += d.text.length;
-    if (cache) {
-      if (chars + (d.raw?.length ?? d.original?.length ?? 0) < CACHE_CHARS) cache.push(d);
-      else cache = null;
+    // helper threads take the front of the batch; this thread signs the rest
+    const ahead = signer ? signer.send(batch) : 0;
+    for (let i = ahead; i < batch.length; i++) {
+      const d = batch[i];
+      sigs.set(signature(d.text, k, numPerm), d.n * numPerm);
     }
-    if (o.onProgress && d.n % 256 === 255) o.onProgress({ phase: 'add', done: d.n + 1, chars });
+    for (const d of batch) {
+      ids.push(d.id);
+      lengths.push(d.text.length);
+      dates.push(dateValue(d.date));
+      chars += d.text.length;
+      if (cache) {
+        if (chars + (d.raw?.length ?? d.original?.length ?? 0) < CACHE_CHARS) cache.push(d);
+        else cache = null;
+      }
+      if (o.onProgress && d.n % 256 === 255) o.onProgress({ phase: 'add', done: d.n + 1, chars });
+    }
   }
+  const threads = signer ? signer.threads() : 1;
+  if (signer) for (const r of await signer.finish()) sigs.set(r.sigs, r.n * numPerm);
   const tSign = performance.now();
   const N = ids.length;
 
@@ -381,6 +484,7 @@ export async function dedupe(o: DedupOptions): Promise<DedupResult> {
     confirmed,
     chars,
     seconds: { sign: (tSign - t0) / 1000, total: (t1 - t0) / 1000 },
+    threads,
     bands,
     rows,
   };
