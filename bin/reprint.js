@@ -60,12 +60,16 @@ async function bundledMain() {
         },
       ],
     });
-    // Bundles of older sources go once they are a minute old (a process may still be running
-    // one); a bundle built at the same moment by another process wins the rename.
-    for (const old of readdirSync(cache)) {
-      const p = join(cache, old);
-      if (p !== tmp && Date.now() - statSync(p).mtimeMs > 60_000) rmSync(p, { recursive: true, force: true });
-    }
+    // Bundles of older sources go, but the newest few stay an hour (a long-running process, such
+    // as `reprint serve`, may still load chunks of one); a bundle built at the same moment by
+    // another process wins the rename.
+    const old = readdirSync(cache)
+      .map((name) => ({ p: join(cache, name), t: statSync(join(cache, name)).mtimeMs }))
+      .filter((b) => b.p !== tmp)
+      .sort((a, b) => b.t - a.t);
+    old.forEach((b, i) => {
+      if (i >= 8 || Date.now() - b.t > 3_600_000) rmSync(b.p, { recursive: true, force: true });
+    });
     try {
       renameSync(tmp, dir);
     } catch {

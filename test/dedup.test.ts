@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile, readFile, readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
@@ -167,3 +168,34 @@ test('LSH parameters favour the threshold', () => {
   const p = (s: number) => 1 - (1 - s ** rows) ** bands;
   assert.ok(p(0.9) > 0.9 && p(0.5) < 0.1, `${bands}x${rows}`);
 });
+
+test('the CLI runs the same from its start-up bundle and through tsx (REPRINT_TSX=1)', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { ROOT } = await import('./helpers/paths.ts');
+  const dir = await mkdtemp(join(tmpdir(), 'reprint-dedup-'));
+  try {
+    const text = 'The harbour ferry returned to service on Saturday after two years of repairs to its hull and engine';
+    const input = join(dir, 'in.jsonl');
+    await writeFile(input, [JSON.stringify({ id: 'a', text }), JSON.stringify({ id: 'b', text: text + ' today' }), JSON.stringify({ id: 'c', text: 'Something else entirely, about a bakery that won an award for its bread and cakes this week' })].join('\n') + '\n');
+    const outs: string[] = [];
+    for (const env of [{}, { REPRINT_TSX: '1' }]) {
+      const out = join(dir, `out-${outs.length}.jsonl`);
+      const r = spawnSync(process.execPath, [ROOT + 'bin/reprint.js', 'dedup', input, '--out', out], { encoding: 'utf8', env: { ...process.env, ...env } });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /Kept 2 of 3 documents/);
+      outs.push(await readFile(out, 'utf8'));
+    }
+    assert.equal(outs[0], outs[1]);
+    assert.ok(readdirSyncSafe(join(ROOT, '.cache', 'cli')).length >= 1, 'the bundle is kept in .cache/cli');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+function readdirSyncSafe(p: string): string[] {
+  try {
+    return readdirSync(p);
+  } catch {
+    return [];
+  }
+}
