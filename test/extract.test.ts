@@ -50,6 +50,17 @@ test('article lines: cues, bylines, related links and comments are marked; lists
     assert.ok(bad.includes(b), `${b} is marked`);
   for (const g of ['Council approves', 'The council voted', 'It will cost', 'Steel: 2 million', 'x = build', 'A photo of the river', 'He kept the rest.', 'Work starts in May'])
     assert.ok(!bad.includes(g), `${g} is not marked`);
+  // body lines that look a little like bylines, dates or author boxes
+  const body = [
+    'Flood defences fail',
+    'By Tuesday, the river had risen.',
+    'Published in 1998, the report was ignored.',
+    'The water reached the town hall on Wednesday night, and residents were moved to the school.',
+    'Jane Smith is a former reporter who now runs the flood action group.',
+  ].join('\n\n');
+  assert.deepEqual(marked(body, classifyArticleLines(body, { author: 'Owen Pritchard' })), []);
+  const box = body + '\n\nOwen Pritchard is a reporter at the Dales Observer.';
+  assert.deepEqual(marked(box, classifyArticleLines(box, { author: 'By Owen Pritchard' })), ['Owen Pritchard is a reporter at the Dales Observer.']);
   // a "Comments" line early in a text is a word in the body, not the start of a comment section
   const early = 'Comments\n\n' + 'The consultation closes on Friday and the council wants to hear from residents about the plan. '.repeat(5);
   assert.deepEqual(marked(early, classifyArticleLines(early)), ['Comments']);

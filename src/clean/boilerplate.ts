@@ -364,10 +364,11 @@ function squash(t: string): string {
  * furniture is gone already, so only what says what it is gets marked, and body text (lists,
  * tables, code, captions, short paragraphs, subheadings) is never marked for its shape:
  * cue lines (share buttons, "Advertisement", "Sign up for our newsletter", menus), bylines and
- * date lines, a block of links or teasers under a heading such as "Related articles" or "More
+ * date lines, the author's box (a line about `author` near the end), a block of links or teasers under a heading such as "Related articles" or "More
  * from ...", and a comment section in the second half of the text.
  */
-export function classifyArticleLines(text: string): Span[] {
+export function classifyArticleLines(text: string, opts: { author?: string } = {}): Span[] {
+  const author = opts.author?.replace(/^by\s+/i, '').split(/\s*(?:,| and )\s*/)[0].trim() || null;
   const lines: { start: number; end: number; text: string }[] = [];
   let pos = 0;
   const n = text.length;
@@ -394,8 +395,9 @@ export function classifyArticleLines(text: string): Span[] {
     if (
       (len < 150 && (LINE_CUES.test(t) || ARTICLE_CUES.test(t))) ||
       (len < 200 && (t.match(/ \| /g)?.length ?? 0) >= 2) ||
-      (len < 100 && (BYLINE.test(t) || DATELINE.test(t))) ||
-      (len < 300 && lines[i].start > 0.6 * n && AUTHOR_BOX.test(t))
+      // ("By Tuesday, the river had risen." and "Published in 1998, the book ..." are body lines)
+      (len < 100 && !sentenceEnd(t) && (BYLINE.test(t) || (DATELINE.test(t) && /\d/.test(t)))) ||
+      (author && len < 300 && lines[i].start > 0.6 * n && t.startsWith(author) && AUTHOR_BOX.test(t))
     )
       bad[i] = 1;
     if (len < 80 && SECTION_CUES.test(t) && i > 0) {

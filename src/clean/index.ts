@@ -103,7 +103,7 @@ export function cleanSource(src: Source): Doc {
     text = r.text;
   }
   // An extracted article is judged by its cues only (classifyArticleLines); other text line by line.
-  const boilerplate = text.length ? (article ? classifyArticleLines(text) : classifyLines(text)) : [];
+  const boilerplate = text.length ? (article ? classifyArticleLines(text, { author: meta.author }) : classifyLines(text)) : [];
   const doc: Doc = {
     id: src.id,
     path: src.path,
