@@ -172,27 +172,40 @@ console.log(`peak memory (maxRSS): ${(process.resourceUsage().maxRSS / 1024).toF
   const bin = fileURLToPath(new URL('../bin/reprint.js', import.meta.url));
   const runsArg = process.argv.indexOf('--process-runs');
   const processRuns = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
+  // CPU seconds (user + system, all threads) through /usr/bin/time where there is one: on a
+  // shared machine they move less with the load than wall-clock seconds do.
+  const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
   const once = (env: NodeJS.ProcessEnv = process.env) => {
+    const args = [bin, 'dedup', input, '--out', join(dir, 'kept.jsonl'), '--quiet'];
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [bin, 'dedup', input, '--out', join(dir, 'kept.jsonl'), '--quiet'], { encoding: 'utf8', env });
+    const r = timeBin
+      ? spawnSync(timeBin, ['-f', 'cpu %U %S', process.execPath, ...args], { encoding: 'utf8', env })
+      : spawnSync(process.execPath, args, { encoding: 'utf8', env });
     const wall = (performance.now() - t0) / 1000;
     if (r.status !== 0) throw new Error(`reprint dedup failed: ${r.stderr}`);
     const inner = Number(/ in ([\d.]+) s\./.exec(r.stderr)?.[1] ?? NaN);
-    return { wall, inner, summary: r.stderr.trim() };
+    const c = /cpu ([\d.]+) ([\d.]+)/.exec(r.stderr);
+    return { wall, inner, cpu: c ? Number(c[1]) + Number(c[2]) : NaN, summary: r.stderr.replace(/cpu [\d.]+ [\d.]+\s*$/, '').trim() };
   };
   const first = once();
   const walls: number[] = [];
   const inners: number[] = [];
+  const cpus: number[] = [];
   let summary = first.summary;
-  for (let i = 0; i < processRuns; i++) {
-    const r = once();
-    walls.push(r.wall);
-    inners.push(r.inner);
-    summary = r.summary;
-  }
+  // half of the runs before datasketch and half after, so that both see the machine's load
+  const ourRuns = (count: number) => {
+    for (let i = 0; i < count; i++) {
+      const r = once();
+      walls.push(r.wall);
+      inners.push(r.inner);
+      cpus.push(r.cpu);
+      summary = r.summary;
+    }
+  };
+  ourRuns(Math.ceil(processRuns / 2));
   const tsxWalls: number[] = [];
   for (let i = 0; i < Math.max(1, Math.floor(processRuns / 2)); i++) tsxWalls.push(once({ ...process.env, REPRINT_TSX: '1' }).wall);
-  const peers: { mode: string; sign: number; lsh: number; candidates: number }[] = [];
+  const peers: { mode: string; sign: number; lsh: number; cpu: number; candidates: number }[] = [];
   let peerNote = 'not available';
   if (existsSync(join(PEER, 'datasketch'))) {
     const script = fileURLToPath(new URL('./peers/datasketch_dedup.py', import.meta.url));
@@ -202,21 +215,27 @@ console.log(`peak memory (maxRSS): ${(process.resourceUsage().maxRSS / 1024).toF
       else peerNote = `failed: ${(r.stderr || '').trim().split('\n').pop()}`;
     }
   }
+  ourRuns(Math.floor(processRuns / 2));
   await rm(dir, { recursive: true, force: true });
   const ours = median(walls);
   console.log(`\nreprint dedup as a fresh process: BBC + Reuters-21578 bodies, ${lines.length} documents, ${inputMb.toFixed(1)} MB JSONL (Jaccard >= 0.8, 128 permutations)`);
   console.log(`${summary}\n`);
   console.log('| run | seconds | note |');
   console.log('|---|---:|---|');
-  console.log(`| reprint dedup, whole process (median of ${walls.length}) | ${ours.toFixed(2)} | runs: ${walls.map((w) => w.toFixed(2)).join(', ')} |`);
+  const ourCpu = median(cpus);
+  console.log(`| reprint dedup, whole process (median of ${walls.length}) | ${ours.toFixed(2)} | runs: ${walls.map((w) => w.toFixed(2)).join(', ')}; CPU seconds (median): ${Number.isFinite(ourCpu) ? ourCpu.toFixed(2) : '-'} |`);
   console.log(`| of which inside dedupe() (read, sign, LSH, confirm, write) | ${median(inners).toFixed(2)} | start-up and exit: ${(ours - median(inners)).toFixed(2)} s |`);
   console.log(`| reprint dedup, first run after a source change | ${first.wall.toFixed(2)} | builds the start-up bundle (.cache/cli) |`);
   console.log(`| reprint dedup through tsx (REPRINT_TSX=1, median of ${tsxWalls.length}) | ${median(tsxWalls).toFixed(2)} | no bundle: every module through tsx's hooks |`);
   for (const p of peers)
-    console.log(`| datasketch ${p.mode === 'batch' ? 'MinHash.update_batch' : 'MinHash.update per shingle'} + MinHashLSH | ${(p.sign + p.lsh).toFixed(2)} | signing ${p.sign.toFixed(2)} s, LSH insert + query ${p.lsh.toFixed(2)} s, ${p.candidates} candidate pairs |`);
+    console.log(`| datasketch ${p.mode === 'batch' ? 'MinHash.update_batch' : 'MinHash.update per shingle'} + MinHashLSH | ${(p.sign + p.lsh).toFixed(2)} | signing ${p.sign.toFixed(2)} s, LSH insert + query ${p.lsh.toFixed(2)} s, CPU seconds ${p.cpu.toFixed(2)}, ${p.candidates} candidate pairs |`);
   if (!peers.length) console.log(`| datasketch | - | ${peerNote} |`);
   console.log('');
   for (const p of peers)
-    console.log(`whole process vs datasketch ${p.mode === 'batch' ? 'update_batch' : 'update'} signing + LSH: ${((p.sign + p.lsh) / ours).toFixed(1)}x (floor: 50x)`);
+    console.log(
+      `whole process vs datasketch ${p.mode === 'batch' ? 'update_batch' : 'update'} signing + LSH: ${((p.sign + p.lsh) / ours).toFixed(1)}x in seconds` +
+        (Number.isFinite(ourCpu) ? `, ${(p.cpu / ourCpu).toFixed(1)}x in CPU seconds` : '') +
+        ' (floor: 50x)',
+    );
   console.log(`machine load average: ${(await import('node:os')).loadavg()[0].toFixed(1)} (${(await import('node:os')).cpus().length} cores)`);
 }

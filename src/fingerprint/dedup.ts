@@ -74,6 +74,8 @@ interface InDoc {
   path?: string;
   /** The decoded original text, for documents read from files. */
   original?: string;
+  /** Kept without its text (a JSONL line): parse `raw` again for it. */
+  reparse?: boolean;
 }
 
 /** The word k-gram hashes of a text (a short text with fewer than k words: one shingle). */
@@ -384,7 +386,9 @@ export async function dedupe(o: DedupOptions): Promise<DedupResult> {
       dates.push(dateValue(d.date));
       chars += d.text.length;
       if (cache) {
-        if (chars + (d.raw?.length ?? d.original?.length ?? 0) < CACHE_CHARS) cache.push(d);
+        // a JSONL document keeps only its line (its text is parsed again if a candidate pair
+        // needs it): the texts die young instead of filling the old generation
+        if (chars + (d.raw?.length ?? d.original?.length ?? 0) < CACHE_CHARS) cache.push(d.raw ? { n: d.n, id: d.id, text: '', raw: d.raw, reparse: true } : d);
         else cache = null;
       }
       if (o.onProgress && d.n % 256 === 255) o.onProgress({ phase: 'add', done: d.n + 1, chars });
@@ -414,7 +418,12 @@ export async function dedupe(o: DedupOptions): Promise<DedupResult> {
   // Pass 2: shingle sets of the documents in candidate pairs.
   const sets = new Map<number, Uint32Array>();
   if (pairA.length) {
-    for await (const batch of again(quiet)) for (const d of batch) if (need[d.n]) sets.set(d.n, uniqueSorted(shingles(d.text, k)));
+    for await (const batch of again(quiet))
+      for (const d of batch) {
+        if (!need[d.n]) continue;
+        const text = d.reparse ? (jsonlDoc(d.raw!, 0, d.n, '', quiet)?.text ?? '') : d.text;
+        sets.set(d.n, uniqueSorted(shingles(text, k)));
+      }
   }
   const adj = new Map<number, number[]>();
   let confirmed = 0;
