@@ -175,8 +175,8 @@ console.log(`peak memory (maxRSS): ${(process.resourceUsage().maxRSS / 1024).toF
   // CPU seconds (user + system, all threads) through /usr/bin/time where there is one: on a
   // shared machine they move less with the load than wall-clock seconds do.
   const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
-  const once = (env: NodeJS.ProcessEnv = process.env) => {
-    const args = [bin, 'dedup', input, '--out', join(dir, 'kept.jsonl'), '--quiet'];
+  const once = (env: NodeJS.ProcessEnv = process.env, extra: string[] = []) => {
+    const args = [bin, 'dedup', input, '--out', join(dir, 'kept.jsonl'), '--quiet', ...extra];
     const t0 = performance.now();
     const r = timeBin
       ? spawnSync(timeBin, ['-f', 'cpu %U %S', process.execPath, ...args], { encoding: 'utf8', env })
@@ -205,6 +205,13 @@ console.log(`peak memory (maxRSS): ${(process.resourceUsage().maxRSS / 1024).toF
   ourRuns(Math.ceil(processRuns / 2));
   const tsxWalls: number[] = [];
   for (let i = 0; i < Math.max(1, Math.floor(processRuns / 2)); i++) tsxWalls.push(once({ ...process.env, REPRINT_TSX: '1' }).wall);
+  const oneWalls: number[] = [];
+  const oneCpus: number[] = [];
+  for (let i = 0; i < Math.max(1, Math.floor(processRuns / 2)); i++) {
+    const r = once(process.env, ['--workers', '1']);
+    oneWalls.push(r.wall);
+    oneCpus.push(r.cpu);
+  }
   const peers: { mode: string; sign: number; lsh: number; cpu: number; candidates: number }[] = [];
   let peerNote = 'not available';
   if (existsSync(join(PEER, 'datasketch'))) {
@@ -225,6 +232,7 @@ console.log(`peak memory (maxRSS): ${(process.resourceUsage().maxRSS / 1024).toF
   const ourCpu = median(cpus);
   console.log(`| reprint dedup, whole process (median of ${walls.length}) | ${ours.toFixed(2)} | runs: ${walls.map((w) => w.toFixed(2)).join(', ')}; CPU seconds (median): ${Number.isFinite(ourCpu) ? ourCpu.toFixed(2) : '-'} |`);
   console.log(`| of which inside dedupe() (read, sign, LSH, confirm, write) | ${median(inners).toFixed(2)} | start-up and exit: ${(ours - median(inners)).toFixed(2)} s |`);
+  console.log(`| reprint dedup --workers 1 (no helper thread, median of ${oneWalls.length}) | ${median(oneWalls).toFixed(2)} | CPU seconds (median): ${Number.isFinite(median(oneCpus)) ? median(oneCpus).toFixed(2) : '-'} |`);
   console.log(`| reprint dedup, first run after a source change | ${first.wall.toFixed(2)} | builds the start-up bundle (.cache/cli) |`);
   console.log(`| reprint dedup through tsx (REPRINT_TSX=1, median of ${tsxWalls.length}) | ${median(tsxWalls).toFixed(2)} | no bundle: every module through tsx's hooks |`);
   for (const p of peers)
