@@ -20,8 +20,8 @@ Folders and files (.txt .md .html ...): KEPT.jsonl gets one line per kept docume
   --out FILE        kept documents (required)
   --clusters FILE   one line per group of near-duplicates: {"members": [id, ...], "kept": id}
   --threshold J     Jaccard similarity, 0 < J <= 1 (default 0.8)
-  --workers N       threads that sign (default 2 on a machine with 2+ cores; helpers start
-                    only for JSONL inputs of 8 MB or more)
+  --workers N       threads that sign (default 2 when a core is idle, else 1; helpers
+                    start only for JSONL inputs of 8 MB or more)
   --quiet           no progress output
   --keep RULE       which document of a group to keep: first (in input order, default),
                     longest, or earliest ("date" field; undated ones count as latest)`;

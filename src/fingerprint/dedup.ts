@@ -9,7 +9,7 @@
 
 import { open, stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { InputProblem } from '../types.ts';
@@ -37,8 +37,9 @@ export interface DedupOptions {
   numPerm?: number;
   onProblem?: (p: InputProblem) => void;
   /**
-   * Threads that sign (this one included; default: 2 when the machine has 2+ cores). Helper
-   * threads start only for JSONL inputs of 8 MB or more (64 MB when running through tsx).
+   * Threads that sign (this one included; default: 2 when the machine has 2+ cores and the load
+   * average leaves one idle, else 1). Helper threads start only for JSONL inputs of 8 MB or more
+   * (64 MB when running through tsx).
    */
   workers?: number;
   /** Input size from which helper threads start (bytes; default as above). */
@@ -286,7 +287,10 @@ class Signers {
   }
 
   static async start(o: DedupOptions, k: number, numPerm: number): Promise<Signers | null> {
-    const threads = Math.max(1, Math.floor(o.workers ?? Math.min(2, availableParallelism())));
+    // By default a helper starts only when a core is idle: on a busy machine the copies of the
+    // texts it needs cost more than its signing saves.
+    const cores = availableParallelism();
+    const threads = Math.max(1, Math.floor(o.workers ?? (cores >= 2 && loadavg()[0] < cores - 0.5 ? 2 : 1)));
     if (threads < 2 || o.inputs.length !== 1 || inputKind(o.inputs[0]) !== 'jsonl') return null;
     const bundle = (globalThis as Record<symbol, unknown>)[Symbol.for('reprint.bundle')] as string | undefined;
     const size = (await stat(o.inputs[0])).size;
