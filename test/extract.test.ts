@@ -105,3 +105,16 @@ test('WARC article pages: the article text keeps the hand-located article', asyn
   }
   assert.equal(seen, specs.length);
 });
+
+test('a standfirst beside a headline outside the article (the page description) comes after the headline', () => {
+  const para = (i: number) => `<p>Paragraph ${i} of the report says the council will review the flood plan after the river burst its banks twice in one winter, and residents asked for new defences.</p>`;
+  const html = `<!doctype html><html><head><title>Flood plan review ordered | Vale News</title>
+<meta name="description" content="The council will look again at its flood plan after two floods in one winter."></head>
+<body><nav><a href="/">Home</a></nav><div class="head"><h1>Flood plan review ordered</h1><div class="dek"><span>The council will look again at its flood plan after two floods in one winter.</span></div></div>
+<div class="story">${[1, 2, 3, 4, 5].map(para).join('')}</div><footer>Vale News</footer></body></html>`;
+  const doc = cleanSource({ id: 'x', path: 'x.html', text: html, meta: {} });
+  assert.ok(doc.text.startsWith('Flood plan review ordered\n\nThe council will look again at its flood plan after two floods in one winter.\n\nParagraph 1'), doc.text.slice(0, 200));
+  const at = doc.text.indexOf('The council will look');
+  assert.equal(doc.original.slice(doc.map[at], doc.map[at] + 21), 'The council will look');
+  assert.equal(doc.text.split('The council will look again').length - 1, 1);
+});

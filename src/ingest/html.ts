@@ -492,6 +492,7 @@ export function extractHtml(html: string, url?: string): HtmlExtract {
   // the title: the page's h1 naming the title is put back in front (read before Readability
   // changes the DOM).
   const headline = headlineOf(document, meta);
+  const standfirst = headline ? standfirstOf(document, headline) : null;
   let article: any = null;
   const tooBig = html.length > MAX_READABILITY;
   if (tooBig) warnings.push(`page is too large for article extraction (${(html.length / 1e6).toFixed(1)} M characters); using all its visible text`);
@@ -528,6 +529,11 @@ export function extractHtml(html: string, url?: string): HtmlExtract {
   if (article && headline && !startsWithHeadline(article, headline)) {
     walk(headline, b, m, false);
     b.breakAt(2);
+    // and the standfirst beside it (the page's description, shown under the headline)
+    if (standfirst && !startsWithHeadline(article, standfirst)) {
+      walk(standfirst, b, m, false);
+      b.breakAt(2);
+    }
   }
   if (root) walk(root, b, m, false);
   if (m.unmatched > 0) warnings.push(`${m.unmatched} text node(s) of the article could not be located in the source; their spans are empty`);
@@ -546,6 +552,21 @@ function headlineOf(document: any, meta: Metadata): any {
       if (t.length < 8) continue;
       if (titles.some((x) => x === t || ((x.startsWith(t) || x.endsWith(t)) && t.length >= 0.4 * x.length) || (t.startsWith(x) && x.length >= 0.6 * t.length))) return el;
     }
+  }
+  return null;
+}
+
+/** The element near the headline (in its block) whose text is the page's description. */
+function standfirstOf(document: any, headline: any): any {
+  const want = norm(metaContent(document, 'og:description', 'description', 'twitter:description'));
+  if (want.length < 20) return null;
+  for (let up = headline.parentNode, level = 0; up && level < 2; up = up.parentNode, level++) {
+    let best: any = null;
+    for (const el of up.querySelectorAll?.('p, div, h2, h3, span, strong, em') ?? []) {
+      if (el === headline || norm(el.textContent) !== want) continue;
+      best = el; // the innermost one: descendants come after their ancestors
+    }
+    if (best) return best;
   }
   return null;
 }
