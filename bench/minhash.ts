@@ -152,3 +152,98 @@ console.log(`peak memory (maxRSS): ${(process.resourceUsage().maxRSS / 1024).toF
   console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   console.log(`| ${r.documents} | ${r.kept} | ${r.removed} | ${r.clusters} | ${r.candidates} | ${r.confirmed} | ${found}/${identical} | ${below} | ${minJ.toFixed(3)} | ${secs.toFixed(2)} | ${(r.documents / secs).toFixed(0)} |`);
 }
+
+// Whole process: `reprint dedup` of the BBC + Reuters-21578 bodies as a user runs it (a fresh
+// process: start-up, module loading, reading, signing, LSH, confirmation, writing), beside
+// datasketch's signing + LSH of the same texts (its reading and Python's start-up not counted).
+{
+  const REUTERS = fileURLToPath(new URL('../../shared/data/reuters21578/', import.meta.url));
+  const dir = await mkdtemp(join(tmpdir(), 'reprint-bench-'));
+  const input = join(dir, 'bbc-reuters.jsonl');
+  const lines: string[] = [];
+  files.forEach((f, i) => lines.push(JSON.stringify({ id: `bbc/${f.slice(BBC.length)}`, text: texts[i] })));
+  for (const f of (await readdir(REUTERS)).filter((f) => f.endsWith('.sgm')).sort()) {
+    let i = 0;
+    for (const m of (await readFile(join(REUTERS, f), 'latin1')).matchAll(/<BODY>([\s\S]*?)<\/BODY>/g))
+      lines.push(JSON.stringify({ id: `reuters/${f}/${i++}`, text: m[1].replace(/&lt;/g, '<').replace(/&amp;/g, '&') }));
+  }
+  await writeFile(input, lines.join('\n') + '\n');
+  const inputMb = Buffer.byteLength(lines.join('\n') + '\n') / 1e6;
+  const bin = fileURLToPath(new URL('../bin/reprint.js', import.meta.url));
+  const runsArg = process.argv.indexOf('--process-runs');
+  const processRuns = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;
+  // CPU seconds (user + system, all threads) through /usr/bin/time where there is one: on a
+  // shared machine they move less with the load than wall-clock seconds do.
+  const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+  const once = (env: NodeJS.ProcessEnv = process.env, extra: string[] = []) => {
+    const args = [bin, 'dedup', input, '--out', join(dir, 'kept.jsonl'), '--quiet', ...extra];
+    const t0 = performance.now();
+    const r = timeBin
+      ? spawnSync(timeBin, ['-f', 'cpu %U %S', process.execPath, ...args], { encoding: 'utf8', env })
+      : spawnSync(process.execPath, args, { encoding: 'utf8', env });
+    const wall = (performance.now() - t0) / 1000;
+    if (r.status !== 0) throw new Error(`reprint dedup failed: ${r.stderr}`);
+    const inner = Number(/ in ([\d.]+) s\./.exec(r.stderr)?.[1] ?? NaN);
+    const c = /cpu ([\d.]+) ([\d.]+)/.exec(r.stderr);
+    return { wall, inner, cpu: c ? Number(c[1]) + Number(c[2]) : NaN, summary: r.stderr.replace(/cpu [\d.]+ [\d.]+\s*$/, '').trim() };
+  };
+  const first = once();
+  const walls: number[] = [];
+  const inners: number[] = [];
+  const cpus: number[] = [];
+  let summary = first.summary;
+  // half of the runs before datasketch and half after, so that both see the machine's load
+  const ourRuns = (count: number) => {
+    for (let i = 0; i < count; i++) {
+      const r = once();
+      walls.push(r.wall);
+      inners.push(r.inner);
+      cpus.push(r.cpu);
+      summary = r.summary;
+    }
+  };
+  ourRuns(Math.ceil(processRuns / 2));
+  const tsxWalls: number[] = [];
+  for (let i = 0; i < Math.max(1, Math.floor(processRuns / 2)); i++) tsxWalls.push(once({ ...process.env, REPRINT_TSX: '1' }).wall);
+  const oneWalls: number[] = [];
+  const oneCpus: number[] = [];
+  for (let i = 0; i < Math.max(1, Math.floor(processRuns / 2)); i++) {
+    const r = once(process.env, ['--workers', '1']);
+    oneWalls.push(r.wall);
+    oneCpus.push(r.cpu);
+  }
+  const peers: { mode: string; sign: number; lsh: number; cpu: number; candidates: number }[] = [];
+  let peerNote = 'not available';
+  if (existsSync(join(PEER, 'datasketch'))) {
+    const script = fileURLToPath(new URL('./peers/datasketch_dedup.py', import.meta.url));
+    for (const mode of ['batch', 'update']) {
+      const r = spawnSync('python3', [script, input, mode], { env: { ...process.env, PYTHONPATH: PEER }, encoding: 'utf8' });
+      if (r.status === 0) peers.push({ mode, ...JSON.parse(r.stdout.trim()) });
+      else peerNote = `failed: ${(r.stderr || '').trim().split('\n').pop()}`;
+    }
+  }
+  ourRuns(Math.floor(processRuns / 2));
+  await rm(dir, { recursive: true, force: true });
+  const ours = median(walls);
+  console.log(`\nreprint dedup as a fresh process: BBC + Reuters-21578 bodies, ${lines.length} documents, ${inputMb.toFixed(1)} MB JSONL (Jaccard >= 0.8, 128 permutations)`);
+  console.log(`${summary}\n`);
+  console.log('| run | seconds | note |');
+  console.log('|---|---:|---|');
+  const ourCpu = median(cpus);
+  console.log(`| reprint dedup, whole process, default threads (median of ${walls.length}) | ${ours.toFixed(2)} | runs: ${walls.map((w) => w.toFixed(2)).join(', ')}; CPU seconds (median): ${Number.isFinite(ourCpu) ? ourCpu.toFixed(2) : '-'} |`);
+  console.log(`| of which inside dedupe() (read, sign, LSH, confirm, write) | ${median(inners).toFixed(2)} | start-up and exit: ${(ours - median(inners)).toFixed(2)} s |`);
+  console.log(`| reprint dedup --workers 1 (no helper thread, median of ${oneWalls.length}) | ${median(oneWalls).toFixed(2)} | CPU seconds (median): ${Number.isFinite(median(oneCpus)) ? median(oneCpus).toFixed(2) : '-'} |`);
+  console.log(`| reprint dedup, first run of the bench | ${first.wall.toFixed(2)} | builds the start-up bundle (.cache/cli) if the sources changed |`);
+  console.log(`| reprint dedup through tsx (REPRINT_TSX=1, median of ${tsxWalls.length}) | ${median(tsxWalls).toFixed(2)} | no bundle: every module through tsx's hooks |`);
+  for (const p of peers)
+    console.log(`| datasketch ${p.mode === 'batch' ? 'MinHash.update_batch' : 'MinHash.update per shingle'} + MinHashLSH | ${(p.sign + p.lsh).toFixed(2)} | signing ${p.sign.toFixed(2)} s, LSH insert + query ${p.lsh.toFixed(2)} s, CPU seconds ${p.cpu.toFixed(2)}, ${p.candidates} candidate pairs |`);
+  if (!peers.length) console.log(`| datasketch | - | ${peerNote} |`);
+  console.log('');
+  for (const p of peers)
+    console.log(
+      `whole process vs datasketch ${p.mode === 'batch' ? 'update_batch' : 'update'} signing + LSH: ${((p.sign + p.lsh) / ours).toFixed(1)}x in seconds` +
+        (Number.isFinite(ourCpu) ? `, ${(p.cpu / ourCpu).toFixed(1)}x in CPU seconds` : '') +
+        ' (floor: 50x)',
+    );
+  console.log(`machine load average: ${(await import('node:os')).loadavg()[0].toFixed(1)} (${(await import('node:os')).cpus().length} cores)`);
+}

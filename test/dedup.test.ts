@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile, readFile, readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
@@ -117,10 +118,44 @@ test('JSONL: kept lines byte for byte, keep rules, clusters file, bad lines repo
   }
 });
 
+test('JSONL over several read chunks: lines across chunk ends kept byte for byte, last line without a newline', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'reprint-dedup-'));
+  try {
+    // 10 MB of distinct documents (the reader takes 8 MB at a time), every 50th a copy of the one before
+    const lines: string[] = [];
+    let seed = 1;
+    const word = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0), `w${(seed >>> 8) % 50000}`);
+    let size = 0;
+    for (let i = 0; size < 10e6; i++) {
+      const text = i % 50 === 49 ? JSON.parse(lines[i - 1]).text : Array.from({ length: 300 }, word).join(' ') + ' caf\u00e9 ×';
+      const line = JSON.stringify({ id: `d${i}`, text });
+      lines.push(line);
+      size += Buffer.byteLength(line) + 1;
+    }
+    const input = join(dir, 'big.jsonl');
+    await writeFile(input, lines.join('\n'));
+    const out = join(dir, 'kept.jsonl');
+    const expected = lines.filter((_, i) => i % 50 !== 49).join('\n') + '\n';
+    // one thread, and a helper thread signing the front of each batch: the same result
+    for (const w of ['1', '2']) {
+      const r = cli(['dedup', input, '--out', out, '--quiet', '--workers', w]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(await readFile(out, 'utf8'), expected, `--workers ${w}`);
+    }
+    // from the library (sources through tsx), with a helper thread for this size
+    const r = await dedupe({ inputs: [input], out, workers: 2, workersFrom: 1 });
+    assert.equal(r.threads, 2);
+    assert.equal(await readFile(out, 'utf8'), expected);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('dedup usage errors', () => {
   assert.equal(cli(['dedup', 'x.jsonl']).status, 2);
   assert.equal(cli(['dedup', 'x.jsonl', '--out', 'y', '--threshold', '2']).status, 2);
   assert.equal(cli(['dedup', 'x.jsonl', '--out', 'y', '--keep', 'best']).status, 2);
+  assert.equal(cli(['dedup', 'x.jsonl', '--out', 'y', '--workers', '0']).status, 2);
   const r = cli(['dedup', join(tmpdir(), 'nope-reprint.jsonl'), '--out', join(tmpdir(), 'nope-out.jsonl')]);
   assert.equal(r.status, 1);
   assert.match(r.stderr, /no such file/);
@@ -133,3 +168,34 @@ test('LSH parameters favour the threshold', () => {
   const p = (s: number) => 1 - (1 - s ** rows) ** bands;
   assert.ok(p(0.9) > 0.9 && p(0.5) < 0.1, `${bands}x${rows}`);
 });
+
+test('the CLI runs the same from its start-up bundle and through tsx (REPRINT_TSX=1)', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { ROOT } = await import('./helpers/paths.ts');
+  const dir = await mkdtemp(join(tmpdir(), 'reprint-dedup-'));
+  try {
+    const text = 'The harbour ferry returned to service on Saturday after two years of repairs to its hull and engine';
+    const input = join(dir, 'in.jsonl');
+    await writeFile(input, [JSON.stringify({ id: 'a', text }), JSON.stringify({ id: 'b', text: text + ' today' }), JSON.stringify({ id: 'c', text: 'Something else entirely, about a bakery that won an award for its bread and cakes this week' })].join('\n') + '\n');
+    const outs: string[] = [];
+    for (const env of [{}, { REPRINT_TSX: '1' }]) {
+      const out = join(dir, `out-${outs.length}.jsonl`);
+      const r = spawnSync(process.execPath, [ROOT + 'bin/reprint.js', 'dedup', input, '--out', out], { encoding: 'utf8', env: { ...process.env, ...env } });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /Kept 2 of 3 documents/);
+      outs.push(await readFile(out, 'utf8'));
+    }
+    assert.equal(outs[0], outs[1]);
+    assert.ok(readdirSyncSafe(join(ROOT, '.cache', 'cli')).length >= 1, 'the bundle is kept in .cache/cli');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+function readdirSyncSafe(p: string): string[] {
+  try {
+    return readdirSync(p);
+  } catch {
+    return [];
+  }
+}

@@ -58,3 +58,23 @@ test('minhashText estimates the Jaccard similarity of its rolled word 5-grams', 
   assert.equal(rolledKgrams('too short').length, 0);
   assert.throws(() => minhashText('x', 5, 100), /power of two/);
 });
+
+test('minhashText (one pass) gives the signature of its rolled k-grams, also for CJK and apostrophes', async () => {
+  const { minhashText, rolledKgrams } = await import('../src/fingerprint/shingles.ts');
+  const { densify, ophInsert } = await import('../src/fingerprint/minhash.ts');
+  const reference = (text: string, k: number, numPerm: number) => {
+    const shift = 32 - Math.log2(numPerm);
+    const mask = (2 ** shift - 1) >>> 0;
+    const sig = new Uint32Array(numPerm).fill(0xffffffff);
+    const h = rolledKgrams(text, k);
+    if (!h.length) return sig;
+    for (const x of h) ophInsert(sig, x, shift, mask);
+    return densify(sig);
+  };
+  const next = rng(11);
+  const pieces = ['the', 'Cat', "don't", 'l’avion', '日本語', 'テキスト', '—', ' ', '  ', '\n', "'", 'x1', 'ÉCOLE', 'naïve', '42', '.', 'o’', '中'];
+  const texts = ['', 'a b c d', 'one two three four five', '漢字かな交じり文の例です'];
+  for (let t = 0; t < 300; t++) texts.push(Array.from({ length: next() % 80 }, () => pieces[next() % pieces.length] + (next() % 3 ? ' ' : '')).join(''));
+  for (const text of texts)
+    for (const [k, p] of [[5, 128], [3, 64], [1, 16]] as const) assert.deepEqual([...minhashText(text, k, p)], [...reference(text, k, p)], JSON.stringify(text));
+});

@@ -363,6 +363,105 @@ export function classifyLines(
   return spans;
 }
 
+/** Lines that head a block of links or teasers after an article (the block is marked with it). */
+const SECTION_CUES =
+  /^(?:related(?: articles| posts| stories| news| content| coverage| links| reading)?|more (?:from|stories|news|on this story|like this)\b.{0,40}|read (?:next|also|more)|see also|further reading|you (?:may|might) also like|recommended(?: for you| reading)?|trending(?: now)?|popular(?: posts| stories| now| articles)?|most (?:read|popular|viewed|shared)|latest(?: news| posts| stories| articles)?|(?:in )?other news|tags?|topics)[\s.!:|»›>-]*$/i;
+/** Lines that open a comment section: it and what follows are marked. */
+const COMMENT_CUES =
+  /^(?:(?:\d+ )?comments?|leave a (?:reply|comment)|post a comment|join the conversation|view comments|show comments|add a comment|(?:\d+ )?(?:responses?|replies|thoughts?) (?:to|on) .{1,150})[\s.!:|»›>-]*$/i;
+/** Bylines and date lines ("By Jane Smith", "Published 3 March 2024"). */
+const BYLINE = /^(?:[Bb]y|[Ww]ords by|[Ww]ritten by|[Rr]eporting by|[Vv]on|[Pp]ar|[Pp]or)\s+\p{Lu}[\p{L}.'’-]*(?:[\s,]+(?:and\s+)?\p{Lu}[\p{L}.'’-]*){0,5}(?:\s*[,|–—-]\s*.{0,60})?$/u;
+const DATELINE =
+  /^(?:(?:published|posted|updated|last updated|first published|modified)(?: on)?:?\s+.{0,60}|(?:mon|tues|wednes|thurs|fri|satur|sun)day,? .{0,50}\d{4}.{0,20}|\d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{4}(?:,? \d{1,2}[:.]\d{2}.{0,12})?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2},? \d{4}(?:,? \d{1,2}[:.]\d{2}.{0,12})?|\d{4}-\d{2}-\d{2}(?:[ t]\d{2}:\d{2}.{0,10})?)$/i;
+
+/** Furniture that Readability keeps inside articles: pagination, newsletter and subscription boxes. */
+const ARTICLE_CUES =
+  /^(?:continue reading\b.{0,60}|keep reading|page \d+ of \d+\b.{0,40}|next page|previous page|(?:\d+ )?min(?:ute)?s? read|listen to (?:this|the) (?:article|story).{0,20})[\s.!:|»›>-]*$|^(?!.*[.!?]$).{0,80}\b(?:newsletters?|inbox|subscribe|sign up|signup)\b/i;
+/** An author box: "Jane Smith is a features writer at ..." */
+const AUTHOR_BOX = /^(?:\p{Lu}[\p{L}.'’-]+ ){1,3}(?:is|was) (?:a|an|the|our) [^.]{0,80}\b(?:writer|reporter|editor|journalist|correspondent|columnist|contributor|author|critic|producer|photographer)\b/u;
+
+/** Letters and digits only, lower-cased: to find a pull quote repeated in the body. */
+function squash(t: string): string {
+  return t.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+/**
+ * Boilerplate of an extracted article (the text Readability took from an HTML page): the page's
+ * furniture is gone already, so only what says what it is gets marked, and body text (lists,
+ * tables, code, captions, short paragraphs, subheadings) is never marked for its shape:
+ * cue lines (share buttons, "Advertisement", "Sign up for our newsletter", menus), bylines and
+ * date lines, the author's box (a line about `author` near the end), a block of links or teasers under a heading such as "Related articles" or "More
+ * from ...", and a comment section in the second half of the text.
+ */
+export function classifyArticleLines(text: string, opts: { author?: string } = {}): Span[] {
+  const author = opts.author?.replace(/^by\s+/i, '').split(/\s*(?:,| and )\s*/)[0].trim() || null;
+  const lines: { start: number; end: number; text: string }[] = [];
+  let pos = 0;
+  const n = text.length;
+  while (pos <= n) {
+    let e = text.indexOf('\n', pos);
+    if (e < 0) e = n;
+    let s = pos;
+    let end = e;
+    while (s < end && /\s/.test(text[s])) s++;
+    while (end > s && /\s/.test(text[end - 1])) end--;
+    if (end > s) lines.push({ start: s, end, text: end - s > 2000 ? text.slice(s, s + 2000) : text.slice(s, end) });
+    pos = e + 1;
+  }
+  const bad = new Uint8Array(lines.length);
+  const sentenceEnd = (t: string) => /[.!?…]["”’)]?$/.test(t);
+  for (let i = 0; i < lines.length; i++) {
+    const t = lines[i].text;
+    const len = t.length;
+    if (len < 120 && /^(?:source|sources|via|credit|photo|image)s?\s*:/i.test(t)) continue; // attribution: kept
+    if (len < 150 && COMMENT_CUES.test(t) && lines[i].start > 0.4 * n) {
+      for (let j = i; j < lines.length; j++) bad[j] = 1;
+      break;
+    }
+    if (
+      (len < 150 && (LINE_CUES.test(t) || ARTICLE_CUES.test(t))) ||
+      (len < 200 && (t.match(/ \| /g)?.length ?? 0) >= 2) ||
+      // ("By Tuesday, the river had risen." and "Published in 1998, the book ..." are body lines)
+      (len < 100 && !sentenceEnd(t) && (BYLINE.test(t) || (DATELINE.test(t) && /\d/.test(t)))) ||
+      (author && len < 300 && lines[i].start > 0.6 * n && t.startsWith(author) && AUTHOR_BOX.test(t))
+    )
+      bad[i] = 1;
+    if (len < 80 && SECTION_CUES.test(t) && i > 0) {
+      bad[i] = 1;
+      // the links or teasers under it: short lines, and one- or two-sentence summaries after a headline
+      let j = i + 1;
+      while (j < lines.length) {
+        const u = lines[j].text;
+        const link = u.length < 160 && !sentenceEnd(u);
+        const summary = u.length < 300 && sentenceCount(u) <= 2 && j > i + 1 && !sentenceEnd(lines[j - 1].text) && bad[j - 1] === 1;
+        if (!(link || summary || (u.length < 150 && LINE_CUES.test(u)))) break;
+        bad[j++] = 1;
+      }
+      i = j - 1;
+    }
+  }
+  // A pull quote: a line whose words are all in a longer line of the text (the body it repeats).
+  if (lines.length <= 2000) {
+    const sq = lines.map((l) => squash(l.text));
+    for (let i = 0; i < lines.length; i++) {
+      if (bad[i] || sq[i].length < 40) continue;
+      for (let j = 0; j < lines.length; j++)
+        if (j !== i && sq[j].length > sq[i].length && sq[j].includes(sq[i])) {
+          bad[i] = 1;
+          break;
+        }
+    }
+  }
+  const spans: Span[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!bad[i]) continue;
+    const last = spans[spans.length - 1];
+    if (last && /^\s*$/.test(text.slice(last[1], lines[i].start))) last[1] = lines[i].end;
+    else spans.push([lines[i].start, lines[i].end]);
+  }
+  return spans;
+}
+
 /** Merge spans into a sorted, disjoint list (touching spans are joined). */
 export function mergeSpans(spans: Span[]): Span[] {
   const sorted = spans.filter((s) => s[1] > s[0]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);

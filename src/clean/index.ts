@@ -4,7 +4,7 @@
 import type { Doc, Metadata, Repair, Source, Span } from '../types.ts';
 import { decodeBytes } from './decode.ts';
 import { repairMojibake } from './mojibake.ts';
-import { classifyLines } from './boilerplate.ts';
+import { classifyArticleLines, classifyLines } from './boilerplate.ts';
 import { identityMap } from './offsets.ts';
 import { extractHtml } from '../ingest/html.ts';
 
@@ -63,11 +63,13 @@ export function cleanSource(src: Source): Doc {
   let text: string;
   let map: Uint32Array;
   let mapEnd: Uint32Array | undefined;
+  let article = false;
   if (fmt === 'html') {
     const h = extractHtml(original, src.meta.url);
     text = h.text;
     map = h.map;
     mapEnd = h.mapEnd;
+    article = h.article;
     for (const [k, v] of Object.entries(h.meta) as [keyof Metadata, string | undefined][]) {
       if (v && !meta[k]) meta[k] = v;
     }
@@ -100,7 +102,8 @@ export function cleanSource(src: Source): Doc {
     map = m;
     text = r.text;
   }
-  const boilerplate = text.length ? classifyLines(text) : [];
+  // An extracted article is judged by its cues only (classifyArticleLines); other text line by line.
+  const boilerplate = text.length ? (article ? classifyArticleLines(text, { author: meta.author }) : classifyLines(text)) : [];
   const doc: Doc = {
     id: src.id,
     path: src.path,

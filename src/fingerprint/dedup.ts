@@ -7,16 +7,18 @@
 // "date"), whose kept lines are written back byte for byte; or files and folders of documents
 // (.txt .md .html ...), whose kept documents are written as JSONL lines {"id","path","text"}.
 
-import { createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
+import { availableParallelism, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { InputProblem } from '../types.ts';
-import { minhashText, rolledKgrams, wordHashes } from './shingles.ts';
+import { minhashText, rolledKgramsOfWords, wordHashes } from './shingles.ts';
 import { minhashOf, jaccard } from './minhash.ts';
 import { lshCandidates, lshParams } from './lsh.ts';
 import { uniqueSorted } from '../store/postings.ts';
-import { rawLines } from '../ingest/jsonl.ts';
-import { inputKind, readSources } from '../ingest/index.ts';
-import { cleanOne } from '../engine.ts';
+import { MAX_LINE_CHARS, rawLines } from '../ingest/jsonl.ts';
+import { inputKind } from '../ingest/index.ts';
 
 export type KeepRule = 'first' | 'longest' | 'earliest';
 
@@ -34,6 +36,14 @@ export interface DedupOptions {
   k?: number;
   numPerm?: number;
   onProblem?: (p: InputProblem) => void;
+  /**
+   * Threads that sign (this one included; default: 2 when the machine has 2+ cores and the load
+   * average leaves one idle, else 1). Helper threads start only for JSONL inputs of 8 MB or more
+   * (64 MB when running through tsx).
+   */
+  workers?: number;
+  /** Input size from which helper threads start (bytes; default as above). */
+  workersFrom?: number;
   /** Documents signed so far, and their characters. */
   onProgress?: (p: { phase: 'add'; done: number; chars: number }) => void;
 }
@@ -49,6 +59,8 @@ export interface DedupResult {
   confirmed: number;
   chars: number;
   seconds: { sign: number; total: number };
+  /** Threads that signed (1, or more with helper threads). */
+  threads: number;
   bands: number;
   rows: number;
 }
@@ -63,12 +75,14 @@ interface InDoc {
   path?: string;
   /** The decoded original text, for documents read from files. */
   original?: string;
+  /** Kept without its text (a JSONL line): parse `raw` again for it. */
+  reparse?: boolean;
 }
 
 /** The word k-gram hashes of a text (a short text with fewer than k words: one shingle). */
 export function shingles(text: string, k = 5): Uint32Array {
   const words = wordHashes(text);
-  if (words.length >= k) return rolledKgrams(text, k);
+  if (words.length >= k) return rolledKgramsOfWords(words, k);
   let h = 0x811c9dc5 ^ words.length;
   for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193);
   if (words.length === 0) for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
@@ -105,41 +119,224 @@ export function sortedJaccard(a: Uint32Array, b: Uint32Array): number {
   return union ? inter / union : 1;
 }
 
-async function* documents(inputs: string[], onProblem: (p: InputProblem) => void): AsyncGenerator<InDoc> {
+/** A document from one JSONL line, or null (a blank line, or one reported as a problem). */
+function jsonlDoc(raw: Buffer, lineNo: number, n: number, path: string, onProblem: (p: InputProblem) => void): InDoc | null {
+  const s = raw.toString('utf8');
+  if (s.trim() === '') return null;
+  let o: Record<string, unknown>;
+  try {
+    o = JSON.parse(s);
+  } catch (e) {
+    onProblem({ input: path, where: `line ${lineNo}`, reason: `bad JSON: ${(e as Error).message}` });
+    return null;
+  }
+  if (!o || typeof o !== 'object' || Array.isArray(o)) {
+    onProblem({ input: path, where: `line ${lineNo}`, reason: 'not a JSON object' });
+    return null;
+  }
+  const text = o.text ?? o.content ?? o.body;
+  if (typeof text !== 'string') {
+    onProblem({ input: path, where: `line ${lineNo}`, reason: 'no "text" string field' });
+    return null;
+  }
+  const id = typeof o.id === 'string' || typeof o.id === 'number' ? String(o.id) : `line ${lineNo}`;
+  const date = typeof o.date === 'string' ? o.date : typeof o.published === 'string' ? o.published : undefined;
+  return { n, id, text, date, raw };
+}
+
+/** Bytes read at a time from a plain JSONL file. */
+const READ_CHUNK = 8 * 1024 * 1024;
+
+/**
+ * The lines of a plain (not gzipped) file, a chunk at a time: few large reads and no await per
+ * line (the stream reader's 64 KB chunks and one await per line were a fifth of a run).
+ */
+async function* plainLineBatches(path: string, onProblem: (p: InputProblem) => void): AsyncGenerator<{ raw: Buffer; lineNo: number }[]> {
+  const fh = await open(path, 'r');
+  let lineNo = 0;
+  let rest: Buffer | null = null;
+  try {
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(READ_CHUNK);
+      const { bytesRead } = await fh.read(chunk, 0, READ_CHUNK, null);
+      if (bytesRead === 0) break;
+      const buf: Buffer = rest ? Buffer.concat([rest, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+      const batch: { raw: Buffer; lineNo: number }[] = [];
+      let start = 0;
+      for (;;) {
+        const nl = buf.indexOf(10, start);
+        if (nl < 0) break;
+        batch.push({ raw: buf.subarray(start, nl), lineNo: ++lineNo });
+        start = nl + 1;
+      }
+      rest = start < buf.length ? buf.subarray(start) : null;
+      if (rest && rest.length > MAX_LINE_CHARS * 2) {
+        if (batch.length) yield batch;
+        onProblem({ input: path, where: `line ${lineNo + 1}`, reason: `line is over ${MAX_LINE_CHARS / 1048576} M characters; the rest of the file is skipped` });
+        return;
+      }
+      if (batch.length) yield batch;
+    }
+    if (rest && rest.length) yield [{ raw: rest, lineNo: ++lineNo }];
+  } catch (e) {
+    onProblem({ input: path, where: `after line ${lineNo}`, reason: `cannot read: ${(e as Error).message}` });
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The lines of a .gz file, in batches (the stream reader, which reports truncated gzip data). */
+async function* gzLineBatches(path: string, onProblem: (p: InputProblem) => void): AsyncGenerator<{ raw: Buffer; lineNo: number }[]> {
+  let batch: { raw: Buffer; lineNo: number }[] = [];
+  for await (const l of rawLines(path, onProblem)) {
+    batch.push(l);
+    if (batch.length === 1024) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+}
+
+/** The input documents, in batches, numbered in input order. */
+async function* documents(inputs: string[], onProblem: (p: InputProblem) => void): AsyncGenerator<InDoc[]> {
   let n = 0;
   const jsonl = inputs.length === 1 && inputKind(inputs[0]) === 'jsonl';
   if (jsonl) {
     const path = inputs[0];
-    for await (const { raw, lineNo } of rawLines(path, onProblem)) {
-      const s = raw.toString('utf8');
-      if (s.trim() === '') continue;
-      let o: Record<string, unknown>;
-      try {
-        o = JSON.parse(s);
-      } catch (e) {
-        onProblem({ input: path, where: `line ${lineNo}`, reason: `bad JSON: ${(e as Error).message}` });
-        continue;
+    const lines = path.toLowerCase().endsWith('.gz') ? gzLineBatches(path, onProblem) : plainLineBatches(path, onProblem);
+    for await (const batch of lines) {
+      const docs: InDoc[] = [];
+      for (const { raw, lineNo } of batch) {
+        const d = jsonlDoc(raw, lineNo, n, path, onProblem);
+        if (d) {
+          docs.push(d);
+          n++;
+        }
       }
-      if (!o || typeof o !== 'object' || Array.isArray(o)) {
-        onProblem({ input: path, where: `line ${lineNo}`, reason: 'not a JSON object' });
-        continue;
-      }
-      const text = o.text ?? o.content ?? o.body;
-      if (typeof text !== 'string') {
-        onProblem({ input: path, where: `line ${lineNo}`, reason: 'no "text" string field' });
-        continue;
-      }
-      const id = typeof o.id === 'string' || typeof o.id === 'number' ? String(o.id) : `line ${lineNo}`;
-      const date = typeof o.date === 'string' ? o.date : typeof o.published === 'string' ? o.published : undefined;
-      yield { n: n++, id, text, date, raw };
+      if (docs.length) yield docs;
     }
     return;
   }
+  // Files and folders need the readers and the clean stage (HTML extraction, mojibake repair):
+  // loaded only here, so that a JSONL run does not pay for them at start-up.
+  const [{ readSources }, { cleanOne }] = await Promise.all([import('../ingest/index.ts'), import('../engine.ts')]);
   for await (const src of readSources(inputs, onProblem)) {
     const { doc, problems } = cleanOne(src);
     for (const p of problems) onProblem(p);
     if (!doc) continue;
-    yield { n: n++, id: doc.id, text: doc.text, date: doc.meta.published, path: doc.path, original: doc.original };
+    yield [{ n: n++, id: doc.id, text: doc.text, date: doc.meta.published, path: doc.path, original: doc.original }];
+  }
+}
+
+const NL = Buffer.from('\n');
+/** Bytes gathered before each write. */
+const WRITE_CHUNK = 4 * 1024 * 1024;
+
+/**
+ * Write the pieces a generator gives to `path` (created or truncated), gathered into large
+ * writes.
+ */
+async function writeOut(path: string, pieces: () => Iterable<string | Buffer> | AsyncIterable<string | Buffer>): Promise<void> {
+  const fh = await open(path, 'w');
+  try {
+    let parts: Buffer[] = [];
+    let size = 0;
+    for await (const p of pieces()) {
+      const b = typeof p === 'string' ? Buffer.from(p, 'utf8') : p;
+      parts.push(b);
+      size += b.length;
+      if (size >= WRITE_CHUNK) {
+        await fh.writev(parts);
+        parts = [];
+        size = 0;
+      }
+    }
+    if (parts.length) await fh.writev(parts);
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Helper threads for signing: each batch's front goes to them (split evenly, a little more than
+ * this thread's share, since this thread also reads and parses); results come back in order.
+ * A helper that fails hands its batches back to this thread.
+ */
+class Signers {
+  private jobs: { worker: number; n: number; texts: string[]; result: Promise<Uint32Array | null> }[] = [];
+  private queues: ((v: Uint32Array | null) => void)[][] = [];
+  private broken: boolean[] = [];
+
+  private constructor(
+    private workers: Worker[],
+    private k: number,
+    private numPerm: number,
+  ) {
+    workers.forEach((w, i) => {
+      this.queues.push([]);
+      this.broken.push(false);
+      const fail = () => {
+        this.broken[i] = true;
+        for (const r of this.queues[i].splice(0)) r(null);
+      };
+      w.on('message', (sigs: Uint32Array) => this.queues[i].shift()?.(sigs));
+      w.on('error', fail);
+      w.on('exit', fail);
+    });
+  }
+
+  static async start(o: DedupOptions, k: number, numPerm: number): Promise<Signers | null> {
+    // By default a helper starts only when a core is idle: on a busy machine the copies of the
+    // texts it needs cost more than its signing saves.
+    const cores = availableParallelism();
+    const threads = Math.max(1, Math.floor(o.workers ?? (cores >= 2 && loadavg()[0] < cores - 0.5 ? 2 : 1)));
+    if (threads < 2 || o.inputs.length !== 1 || inputKind(o.inputs[0]) !== 'jsonl') return null;
+    const bundle = (globalThis as Record<symbol, unknown>)[Symbol.for('reprint.bundle')] as string | undefined;
+    const size = (await stat(o.inputs[0])).size;
+    if (size < (o.workersFrom ?? (bundle ? 8 : 64) * 1024 * 1024)) return null;
+    const url = bundle ? pathToFileURL(join(bundle, 'sign-worker.js')) : new URL('./sign-boot.mjs', import.meta.url);
+    const workers = Array.from({ length: threads - 1 }, () => new Worker(url, { execArgv: [] }));
+    return new Signers(workers, k, numPerm);
+  }
+
+  /** This thread and the helpers that did not fail. */
+  threads(): number {
+    return 1 + this.broken.filter((b) => !b).length;
+  }
+
+  /** Send the front of a batch to the helpers; returns how many documents they took. */
+  send(batch: InDoc[]): number {
+    const live = this.workers.map((_, i) => i).filter((i) => !this.broken[i]);
+    if (!live.length || batch.length < 64) return 0;
+    const share = Math.min(batch.length, Math.round((batch.length * live.length * 1.15) / (live.length + 1)));
+    const per = Math.ceil(share / live.length);
+    let at = 0;
+    for (const i of live) {
+      const part = batch.slice(at, Math.min(share, at + per));
+      if (!part.length) break;
+      const texts = part.map((d) => d.text);
+      const result = new Promise<Uint32Array | null>((r) => this.queues[i].push(r));
+      this.workers[i].postMessage({ texts, k: this.k, numPerm: this.numPerm });
+      this.jobs.push({ worker: i, n: part[0].n, texts, result });
+      at += part.length;
+    }
+    return at;
+  }
+
+  /** The helpers' signatures, by first document number (signed here when a helper failed). */
+  async finish(): Promise<{ n: number; sigs: Uint32Array }[]> {
+    const out: { n: number; sigs: Uint32Array }[] = [];
+    for (const j of this.jobs) {
+      let sigs = await j.result;
+      if (!sigs) {
+        sigs = new Uint32Array(j.texts.length * this.numPerm);
+        for (let i = 0; i < j.texts.length; i++) sigs.set(signature(j.texts[i], this.k, this.numPerm), i * this.numPerm);
+      }
+      out.push({ n: j.n, sigs });
+    }
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    return out;
   }
 }
 
@@ -165,7 +362,7 @@ export async function dedupe(o: DedupOptions): Promise<DedupResult> {
   // Small inputs stay in memory between passes; big ones are read again.
   const CACHE_CHARS = 256e6;
   let cache: InDoc[] | null = [];
-  const again = (sink: (p: InputProblem) => void): AsyncIterable<InDoc> | InDoc[] => cache ?? documents(o.inputs, sink);
+  const again = (sink: (p: InputProblem) => void): AsyncIterable<InDoc[]> | InDoc[][] => (cache ? [cache] : documents(o.inputs, sink));
 
   // Pass 1: signatures.
   let sigs = new Uint32Array(1024 * numPerm);
@@ -173,23 +370,36 @@ export async function dedupe(o: DedupOptions): Promise<DedupResult> {
   const lengths: number[] = [];
   const dates: number[] = [];
   let chars = 0;
-  for await (const d of documents(o.inputs, report)) {
-    if ((d.n + 1) * numPerm > sigs.length) {
-      const s2 = new Uint32Array(sigs.length * 2);
+  const signer = await Signers.start(o, k, numPerm);
+  for await (const batch of documents(o.inputs, report)) {
+    const last = batch[batch.length - 1].n;
+    if ((last + 1) * numPerm > sigs.length) {
+      const s2 = new Uint32Array(Math.max(sigs.length * 2, (last + 1) * numPerm));
       s2.set(sigs);
       sigs = s2;
     }
-    sigs.set(signature(d.text, k, numPerm), d.n * numPerm);
-    ids.push(d.id);
-    lengths.push(d.text.length);
-    dates.push(dateValue(d.date));
-    chars += d.text.length;
-    if (cache) {
-      if (chars + (d.raw?.length ?? d.original?.length ?? 0) < CACHE_CHARS) cache.push(d);
-      else cache = null;
+    // helper threads take the front of the batch; this thread signs the rest
+    const ahead = signer ? signer.send(batch) : 0;
+    for (let i = ahead; i < batch.length; i++) {
+      const d = batch[i];
+      sigs.set(signature(d.text, k, numPerm), d.n * numPerm);
     }
-    if (o.onProgress && d.n % 256 === 255) o.onProgress({ phase: 'add', done: d.n + 1, chars });
+    for (const d of batch) {
+      ids.push(d.id);
+      lengths.push(d.text.length);
+      dates.push(dateValue(d.date));
+      chars += d.text.length;
+      if (cache) {
+        // a JSONL document keeps only its line (its text is parsed again if a candidate pair
+        // needs it): the texts die young instead of filling the old generation
+        if (chars + (d.raw?.length ?? d.original?.length ?? 0) < CACHE_CHARS) cache.push(d.raw ? { n: d.n, id: d.id, text: '', raw: d.raw, reparse: true } : d);
+        else cache = null;
+      }
+      if (o.onProgress && d.n % 256 === 255) o.onProgress({ phase: 'add', done: d.n + 1, chars });
+    }
   }
+  const threads = signer ? signer.threads() : 1;
+  if (signer) for (const r of await signer.finish()) sigs.set(r.sigs, r.n * numPerm);
   const tSign = performance.now();
   const N = ids.length;
 
@@ -212,7 +422,12 @@ export async function dedupe(o: DedupOptions): Promise<DedupResult> {
   // Pass 2: shingle sets of the documents in candidate pairs.
   const sets = new Map<number, Uint32Array>();
   if (pairA.length) {
-    for await (const d of again(quiet)) if (need[d.n]) sets.set(d.n, uniqueSorted(shingles(d.text, k)));
+    for await (const batch of again(quiet))
+      for (const d of batch) {
+        if (!need[d.n]) continue;
+        const text = d.reparse ? (jsonlDoc(d.raw!, 0, d.n, '', quiet)?.text ?? '') : d.text;
+        sets.set(d.n, uniqueSorted(shingles(text, k)));
+      }
   }
   const adj = new Map<number, number[]>();
   let confirmed = 0;
@@ -256,30 +471,20 @@ export async function dedupe(o: DedupOptions): Promise<DedupResult> {
     if (members.length > 1) groups.push({ kept: d, members: members.sort((a, b) => a - b) });
   }
 
-  // Pass 3: write the kept documents (and the clusters).
-  const out = createWriteStream(o.out);
-  const write = (s: string | Buffer) => (out.write(s) ? Promise.resolve() : new Promise<void>((r) => out.once('drain', () => r())));
+  // Pass 3: write the kept documents (and the clusters), in large writes.
   let kept = 0;
-  for await (const d of again(quiet)) {
-    if (keptBy[d.n] !== d.n) continue;
-    kept++;
-    if (d.raw) {
-      await write(d.raw);
-      await write('\n');
-    } else {
-      await write(JSON.stringify({ id: d.id, path: d.path, text: d.original ?? d.text }) + '\n');
-    }
-  }
-  await new Promise<void>((resolve, reject) => {
-    out.on('error', reject);
-    out.end(resolve);
+  for (let d = 0; d < N; d++) if (keptBy[d] === d) kept++;
+  await writeOut(o.out, async function* () {
+    for await (const batch of again(quiet))
+      for (const d of batch) {
+        if (keptBy[d.n] !== d.n) continue;
+        if (d.raw) yield d.raw, yield NL;
+        else yield JSON.stringify({ id: d.id, path: d.path, text: d.original ?? d.text }) + '\n';
+      }
   });
   if (o.clusters) {
-    const cs = createWriteStream(o.clusters);
-    for (const g of groups) cs.write(JSON.stringify({ members: g.members.map((m) => ids[m]), kept: ids[g.kept] }) + '\n');
-    await new Promise<void>((resolve, reject) => {
-      cs.on('error', reject);
-      cs.end(resolve);
+    await writeOut(o.clusters, function* () {
+      for (const g of groups) yield JSON.stringify({ members: g.members.map((m) => ids[m]), kept: ids[g.kept] }) + '\n';
     });
   }
   const t1 = performance.now();
@@ -292,6 +497,7 @@ export async function dedupe(o: DedupOptions): Promise<DedupResult> {
     confirmed,
     chars,
     seconds: { sign: (tSign - t0) / 1000, total: (t1 - t0) / 1000 },
+    threads,
     bands,
     rows,
   };

@@ -135,15 +135,66 @@ export function minhashText(text: string, k = 5, numPerm = 128): Uint32Array {
   const shift = 32 - bits;
   const mask = (2 ** shift - 1) >>> 0;
   const sig = new Uint32Array(numPerm).fill(0xffffffff);
-  const h = rolledKgrams(text, k);
-  if (h.length === 0) return sig;
-  for (let i = 0; i < h.length; i++) ophInsert(sig, h[i], shift, mask);
+  // One pass, no arrays: the words' hashes roll into k-gram hashes (the same values as
+  // rolledKgrams) and drop into their bins as they come.
+  const seed = 0x3c6ef372 ^ k;
+  let pk = 1;
+  for (let i = 0; i < k - 1; i++) pk = Math.imul(pk, ROLL);
+  const ring = new Int32Array(k);
+  let nw = 0;
+  let slot = 0;
+  let r = 0;
+  const n = text.length;
+  let h = FNV_OFFSET;
+  let inWord = false;
+  for (let i = 0; i <= n; i++) {
+    let single = -1;
+    if (i < n) {
+      const c = text.charCodeAt(i);
+      let e = TAB[c];
+      if (e === -4) e = entry(c);
+      if (e > 0) {
+        h = Math.imul(h ^ e, FNV_PRIME);
+        inWord = true;
+        continue;
+      }
+      if (!inWord && e === -1) continue;
+      if (e === -2 && inWord && i + 1 < n) {
+        const d = text.charCodeAt(i + 1);
+        let f = TAB[d];
+        if (f === -4) f = entry(d);
+        if (f > 0) continue; // an apostrophe inside a word
+      }
+      if (e === -3) single = c;
+    }
+    // a word ends (and a single-character word follows, for CJK): roll it in
+    for (let w = inWord ? h : single >= 0 ? Math.imul(FNV_OFFSET ^ single, FNV_PRIME) : 0; inWord || single >= 0; ) {
+      r = (Math.imul(r, ROLL) + (w >>> 0)) | 0;
+      ring[slot] = w;
+      slot = slot + 1 === k ? 0 : slot + 1;
+      if (++nw >= k) {
+        ophInsert(sig, fmix(r, seed), shift, mask);
+        r = (r - Math.imul(ring[slot], pk)) | 0; // the oldest word of the window leaves
+      }
+      if (inWord) {
+        inWord = false;
+        h = FNV_OFFSET;
+        if (single < 0) break;
+        w = Math.imul(FNV_OFFSET ^ single, FNV_PRIME);
+      } else single = -1;
+    }
+  }
+  if (nw < k) return sig;
   return densify(sig);
 }
 
 /** The k-gram hashes minhashText uses (for exact Jaccard checks of its estimates). */
 export function rolledKgrams(text: string, k = 5): Uint32Array {
-  const w = wordHashes(text);
+  return rolledKgramsOfWords(wordHashes(text), k);
+}
+
+/** rolledKgrams from the word hashes (wordHashes) of a text. */
+export function rolledKgramsOfWords(w: Uint32Array, k = 5): Uint32Array {
   const n = w.length;
   if (n < k) return new Uint32Array(0);
   const out = new Uint32Array(n - k + 1);

@@ -488,6 +488,11 @@ export function extractHtml(html: string, url?: string): HtmlExtract {
     return fromNodes(nodes, html.length, {}, warnings);
   }
   const meta = extractMetadata(document, url);
+  // Readability leaves out a headline that sits outside the article's container, or that repeats
+  // the title: the page's h1 naming the title is put back in front (read before Readability
+  // changes the DOM).
+  const headline = headlineOf(document, meta);
+  const standfirst = headline ? standfirstOf(document, headline) : null;
   let article: any = null;
   const tooBig = html.length > MAX_READABILITY;
   if (tooBig) warnings.push(`page is too large for article extraction (${(html.length / 1e6).toFixed(1)} M characters); using all its visible text`);
@@ -521,9 +526,55 @@ export function extractHtml(html: string, url?: string): HtmlExtract {
   // (the whole document, not just <body>: on broken pages the parser may leave text outside
   // it; <head> is skipped by the walk)
   const root = article ?? document.documentElement ?? body;
+  if (article && headline && !startsWithHeadline(article, headline)) {
+    walk(headline, b, m, false);
+    b.breakAt(2);
+    // and the standfirst beside it (the page's description, shown under the headline)
+    if (standfirst && !startsWithHeadline(article, standfirst)) {
+      walk(standfirst, b, m, false);
+      b.breakAt(2);
+    }
+  }
   if (root) walk(root, b, m, false);
   if (m.unmatched > 0) warnings.push(`${m.unmatched} text node(s) of the article could not be located in the source; their spans are empty`);
   return finish(b, html.length, meta, warnings, !!article);
+}
+
+const norm = (s: string | null | undefined) => (s ?? '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+
+/** The page's headline: the first h1 (else h2) whose text is the title, or the title less a site name before or after it. */
+function headlineOf(document: any, meta: Metadata): any {
+  const titles = [meta.title, document.querySelector('title')?.textContent].map(norm).filter((t) => t.length > 0);
+  if (!titles.length) return null;
+  for (const sel of ['h1', 'h2']) {
+    for (const el of document.querySelectorAll(sel)) {
+      const t = norm(el.textContent);
+      if (t.length < 8) continue;
+      if (titles.some((x) => x === t || ((x.startsWith(t) || x.endsWith(t)) && t.length >= 0.4 * x.length) || (t.startsWith(x) && x.length >= 0.6 * t.length))) return el;
+    }
+  }
+  return null;
+}
+
+/** The element near the headline (in its block) whose text is the page's description. */
+function standfirstOf(document: any, headline: any): any {
+  const want = norm(metaContent(document, 'og:description', 'description', 'twitter:description'));
+  if (want.length < 20) return null;
+  for (let up = headline.parentNode, level = 0; up && level < 2; up = up.parentNode, level++) {
+    let best: any = null;
+    for (const el of up.querySelectorAll?.('p, div, h2, h3, span, strong, em') ?? []) {
+      if (el === headline || norm(el.textContent) !== want) continue;
+      best = el; // the innermost one: descendants come after their ancestors
+    }
+    if (best) return best;
+  }
+  return null;
+}
+
+/** Whether the extracted article already begins with (or holds near its start) the headline. */
+function startsWithHeadline(article: any, headline: any): boolean {
+  const h = norm(headline.textContent);
+  return norm(String(article.textContent ?? '').slice(0, 2000)).includes(h);
 }
 
 function fromNodes(nodes: SrcText[], len: number, meta: Metadata, warnings: string[]): HtmlExtract {
