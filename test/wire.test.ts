@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scanPaths, Engine, buildReport, tokenize } from '../src/index.ts';
 import { classifyLines } from '../src/clean/boilerplate.ts';
-import { derivationOf, passageCoverage, WHOLLY_DERIVED } from '../src/relate/index.ts';
+import { derivationOf, derivedShareOf, passageCoverage, UNSURE_DIRECTION, WHOLLY_DERIVED } from '../src/relate/index.ts';
 import type { Pair, Passage } from '../src/index.ts';
 import { SEEDS } from './helpers/paths.ts';
 
@@ -58,6 +58,21 @@ test('derivationOf maps derivedCoverage and relation to wholly / partially / non
   assert.equal(derivationOf(pair('partial', WHOLLY_DERIVED)), 'wholly');
   assert.equal(derivationOf(pair('partial', WHOLLY_DERIVED - 0.01)), 'partially');
   assert.equal(derivationOf(pair('related', 0)), 'non');
+});
+
+test('derivationOf for either side: the source is not derived, unless the direction is unsure', () => {
+  const p = (confidence: number) => ({
+    source: 's', derived: 'd', relation: 'partial' as const, sourceCoverage: 0.7, derivedCoverage: 0.3,
+    direction: { confidence, evidence: [] },
+  });
+  assert.equal(derivationOf(p(0.8), 'd'), 'partially');
+  assert.equal(derivationOf(p(0.8), 's'), 'non');
+  assert.equal(derivedShareOf(p(0.8), 's'), 0);
+  // unsure: either may have copied, each as far as its own coverage goes
+  assert.equal(derivationOf(p(UNSURE_DIRECTION - 0.01), 's'), 'wholly');
+  assert.equal(derivedShareOf(p(UNSURE_DIRECTION - 0.01), 's'), 0.7);
+  assert.equal(derivationOf(p(UNSURE_DIRECTION - 0.01), 'd'), 'partially');
+  assert.equal(derivationOf(p(UNSURE_DIRECTION), 's'), 'non');
 });
 
 async function scanTexts(texts: Record<string, string>) {
