@@ -216,9 +216,9 @@ console.log('');
 console.log(`paper -> PA pairs (a paper reported, with confidence, as a PA text's source): ${reversed.length}`);
 if (verbose) {
   console.log('');
-  console.log('| paper | label | reprint | derivedCoverage | trigram containment |');
-  console.log('|---|---|---|---:|---:|');
-  for (const r of rows) console.log(`| ${r.id} | ${r.label} | ${r.three} | ${fmt(r.coverage)} | ${fmt(r.tri)} |`);
+  console.log('| paper | label | reprint | derivedCoverage | shares an 8-gram | trigram containment |');
+  console.log('|---|---|---|---:|---|---:|');
+  for (const r of rows) console.log(`| ${r.id} | ${r.label} | ${r.three} | ${fmt(r.coverage)} | ${r.share8 ? 'yes' : 'no'} | ${fmt(r.tri)} |`);
   if (reversed.length) {
     console.log('');
     console.log('| paper reported as a source | label | of PA text | confidence | evidence |');

@@ -116,6 +116,25 @@ Fans will be offered full refunds.<`;
   assert.ok((p.source === 'wire' ? p.sourceCoverage : p.derivedCoverage) < 0.6);
 });
 
+test('a two-sentence brief that reorders a wire sentence is matched, the wire as a candidate', async () => {
+  const wire = `Film star Nora Vale is being targeted by an online stalker who has
+sent several email death threats to a fan club website, her Los Angeles-based agent
+said tonight.<
+Jon Brand said police were contacted after the 31-year-old actress's London agents
+received an email warning that she may be in danger.<
+Mr Brand would not comment further.<
+The messages have been traced to a library computer in Lisbon, Portugal.<
+Vale had to take legal action two years ago when a man claiming to be a
+photographer began following her around.<
+Vale, who is expecting her first child in June, has recently returned home after
+filming her new movie about wartime code-breakers.<`;
+  const paper = 'Nora Vale has received death threats from an obsessed fan who is stalking her online. Her Los Angeles-based agent said the stalker had sent several email death threats to a fan club website.';
+  const r = await scanTexts({ wire, paper });
+  const p = r.pairs.find((x) => x.relation !== 'related');
+  assert.ok(p, 'no pair');
+  assert.ok((p.source === 'wire' ? p.derivedCoverage : p.sourceCoverage) >= 0.3);
+});
+
 test('two short texts on one topic with different words are not matched', async () => {
   const r = await scanTexts({
     x: 'The town council approved a new cycle lane on Mill Road on Tuesday evening after a long debate.',
