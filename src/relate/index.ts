@@ -31,7 +31,7 @@ export interface RelateOptions {
   /**
    * A pair whose passages are all paraphrase must also share this many distinct word 6-grams
    * (runs of copied words); otherwise it is two articles on one topic, not reuse. A shorter
-   * text needs fewer: one run per 100 of its words (at least 2).
+   * text needs fewer: one run per 25 of its words (at least 2).
    */
   paraphraseRuns?: number;
 }
@@ -108,7 +108,7 @@ export interface Edge {
 const STRUCTURE_CONFIDENCE = 0.55;
 
 /** Words of the shorter text per 6-gram run an all-paraphrase pair must share (see paraphraseRuns). */
-const PARAPHRASE_RUN_WORDS = 100;
+const PARAPHRASE_RUN_WORDS = 25;
 
 function withDefaults(options: RelateOptions): Required<RelateOptions> {
   return { duplicate: 0.9, contains: 0.8, related: 0.15, paraphraseRuns: 10, ...options };
