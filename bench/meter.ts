@@ -5,9 +5,10 @@
 //
 // Each story (<date>/<story>) is scanned on its own, PA and newspaper texts together, exactly as
 // `reprint scan DIR --json` does (scanPaths + buildReport on a temporary folder holding the
-// story's files as PA/<file> and news/<file>). A paper counts as derived when a PA text is
-// reported as its source; its score is the best derivedCoverage of a PA -> paper pair, and its
-// 3-way class is reprint's own `derivation` of that pair (see README: "How much was derived").
+// story's files as PA/<file> and news/<file>). A paper counts as derived when reprint's own
+// reading of a pair with a PA text says so (derivedShareOf / derivationOf: the PA text is its
+// source, or the direction is unsure, confidence below UNSURE_DIRECTION); its score is the best
+// such share, and its 3-way class is derivationOf that pair (see README: "How much was derived").
 // Beside it, two baselines computed in the same run: "shares a word 8-gram with a PA text", and
 // word-trigram containment (share of the paper's trigrams found in a PA text of its story).
 // Every measure is printed for all stories and for the even / odd halves (stories in sorted
@@ -17,7 +18,7 @@ import { readFileSync, readdirSync, existsSync, mkdirSync, copyFileSync, rmSync,
 import { join, resolve, basename } from 'node:path';
 import { tmpdir } from 'node:os';
 import { scanPaths, buildReport } from '../src/index.ts';
-import { derivationOf, type Derivation } from '../src/relate/index.ts';
+import { derivationOf, derivedShareOf, type Derivation } from '../src/relate/index.ts';
 
 function usage(msg: string): never {
   console.error(`bench:meter: ${msg}\nusage: npm run -s bench:meter -- METER_DOMAIN_DIR [--verbose]`);
@@ -90,7 +91,7 @@ interface Row {
 const rows: Row[] = [];
 const tmp = join(tmpdir(), `reprint-meter-${process.pid}`);
 const t0 = performance.now();
-let reversed = 0;
+const reversed: string[] = [];
 try {
   for (let si = 0; si < stories.length; si++) {
     const story = stories[si];
@@ -114,13 +115,20 @@ try {
       let derived = false;
       for (const p of report.pairs) {
         if (p.relation === 'related') continue;
-        if (p.derived === id && p.source.startsWith('PA/')) {
+        const other = p.source === id ? p.derived : p.derived === id ? p.source : '';
+        if (!other.startsWith('PA/')) continue;
+        // reprint's own reading of the pair for this paper: derived when the PA text is its
+        // source, or when the direction is unsure (derivationOf, UNSURE_DIRECTION)
+        const share = derivedShareOf(p, id);
+        if (share > 0) {
           derived = true;
-          if (p.derivedCoverage >= coverage) {
-            coverage = p.derivedCoverage;
-            three = derivationOf(p);
+          if (share >= coverage) {
+            coverage = share;
+            three = derivationOf(p, id);
           }
-        } else if (p.source === id && p.derived.startsWith('PA/')) reversed++;
+        } else {
+          reversed.push(`| ${story}/${f} | ${label} | ${p.derived} | ${p.direction.confidence.toFixed(2)} | ${p.direction.evidence.join('; ')} |`);
+        }
       }
       const w = words(readFileSync(join(newsRoot, story, f), 'latin1'));
       const g8 = ngrams(w, 8);
@@ -205,10 +213,16 @@ for (const [name, rs] of halves) {
   console.log(`| trigram containment | ${name} | ${rs.length} |  -  |  -  |  -  | ${fmt(auc(rs.map((x) => x.tri), truth))} |  -  |`);
 }
 console.log('');
-console.log(`paper -> PA pairs (a paper reported as a PA text's source): ${reversed}`);
+console.log(`paper -> PA pairs (a paper reported, with confidence, as a PA text's source): ${reversed.length}`);
 if (verbose) {
   console.log('');
-  console.log('| paper | label | reprint | derivedCoverage | trigram containment |');
-  console.log('|---|---|---|---:|---:|');
-  for (const r of rows) console.log(`| ${r.id} | ${r.label} | ${r.three} | ${fmt(r.coverage)} | ${fmt(r.tri)} |`);
+  console.log('| paper | label | reprint | derivedCoverage | shares an 8-gram | trigram containment |');
+  console.log('|---|---|---|---:|---|---:|');
+  for (const r of rows) console.log(`| ${r.id} | ${r.label} | ${r.three} | ${fmt(r.coverage)} | ${r.share8 ? 'yes' : 'no'} | ${fmt(r.tri)} |`);
+  if (reversed.length) {
+    console.log('');
+    console.log('| paper reported as a source | label | of PA text | confidence | evidence |');
+    console.log('|---|---|---|---:|---|');
+    for (const r of reversed) console.log(r);
+  }
 }

@@ -14,7 +14,7 @@ export { kgramHashesOfText } from './fingerprint/shingles.ts';
 export { dedupe } from './fingerprint/dedup.ts';
 export type { DedupOptions, DedupResult, KeepRule } from './fingerprint/dedup.ts';
 export { align } from './align/index.ts';
-export { relate, citations, derivationOf, WHOLLY_DERIVED } from './relate/index.ts';
+export { relate, citations, derivationOf, derivedShareOf, WHOLLY_DERIVED, UNSURE_DIRECTION } from './relate/index.ts';
 export { MemoryStore } from './store/memory.ts';
 export type { Store, IndexEntry, CandidatePair } from './store/store.ts';
 export { openStore, DuckDBStore, StoreError, DEFAULT_DB } from './store/index.ts';

@@ -10,7 +10,7 @@ import { winnow } from '../src/fingerprint/winnow.ts';
 import { minhashTokens } from '../src/fingerprint/minhash.ts';
 import { openStore, MemoryStore, DuckDBStore } from '../src/store/index.ts';
 import { encodeMap, decodeMap } from '../src/store/codec.ts';
-import { PostingsIndex, radixSortPairs } from '../src/store/postings.ts';
+import { BRIEF_FINGERPRINTS, PostingsIndex, radixSortPairs } from '../src/store/postings.ts';
 import type { IndexEntry, Store } from '../src/store/store.ts';
 
 const shared = 'the quick brown fox jumps over the lazy dog while the farmer watches from the old red barn near the river';
@@ -138,14 +138,26 @@ test('radix sort is stable and sorts by key', () => {
 
 test('postings: maxDf drops common hashes, minShared filters pairs', () => {
   const p = new PostingsIndex();
-  p.add(0, Uint32Array.from([1, 2, 3, 9]));
-  p.add(1, Uint32Array.from([1, 2, 9, 9]));
-  p.add(2, Uint32Array.from([3, 9]));
+  // documents longer than a brief: BRIEF_FINGERPRINTS more hashes of their own
+  const own = (d: number) => Array.from({ length: BRIEF_FINGERPRINTS }, (_, i) => 1000 + d * 100 + i);
+  p.add(0, Uint32Array.from([1, 2, 3, 9, ...own(0)]));
+  p.add(1, Uint32Array.from([1, 2, 9, 9, ...own(1)]));
+  p.add(2, Uint32Array.from([3, 9, ...own(2)]));
   let r = p.candidatePairs(3, { minShared: 1, maxDf: 2 });
   assert.deepEqual([...r.a].map((a, i) => [a, r.b[i], r.shared[i]]), [[0, 1, 2], [0, 2, 1]]);
   r = p.candidatePairs(3, { minShared: 2, maxDf: 3 });
   assert.deepEqual([...r.a].map((a, i) => [a, r.b[i], r.shared[i]]), [[0, 1, 3], [0, 2, 2]]);
   assert.deepEqual(p.lookup(Uint32Array.from([3, 3, 9]), { minShared: 1, maxDf: 2, limit: 5 }), [{ doc: 0, shared: 1 }, { doc: 2, shared: 1 }]);
+});
+
+test('postings: a brief (few fingerprints) is a candidate with one shared fingerprint', () => {
+  const p = new PostingsIndex();
+  const own = (d: number, n: number) => Array.from({ length: n }, (_, i) => 1000 + d * 100 + i);
+  p.add(0, Uint32Array.from([1, 2, ...own(0, 40)]));
+  p.add(1, Uint32Array.from([1, ...own(1, 3)])); // a brief
+  p.add(2, Uint32Array.from([2, ...own(2, 40)])); // long, one shared fingerprint: not a candidate
+  const r = p.candidatePairs(3, { minShared: 2, maxDf: 3 });
+  assert.deepEqual([...r.a].map((a, i) => [a, r.b[i], r.shared[i]]), [[0, 1, 1]]);
 });
 
 test('postings: past the pair budget, long lists link each holder to the first (stars)', () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scanPaths, Engine, buildReport, tokenize } from '../src/index.ts';
 import { classifyLines } from '../src/clean/boilerplate.ts';
-import { derivationOf, passageCoverage, WHOLLY_DERIVED } from '../src/relate/index.ts';
+import { derivationOf, derivedShareOf, passageCoverage, UNSURE_DIRECTION, WHOLLY_DERIVED } from '../src/relate/index.ts';
 import type { Pair, Passage } from '../src/index.ts';
 import { SEEDS } from './helpers/paths.ts';
 
@@ -60,6 +60,21 @@ test('derivationOf maps derivedCoverage and relation to wholly / partially / non
   assert.equal(derivationOf(pair('related', 0)), 'non');
 });
 
+test('derivationOf for either side: the source is not derived, unless the direction is unsure', () => {
+  const p = (confidence: number) => ({
+    source: 's', derived: 'd', relation: 'partial' as const, sourceCoverage: 0.7, derivedCoverage: 0.3,
+    direction: { confidence, evidence: [] },
+  });
+  assert.equal(derivationOf(p(0.8), 'd'), 'partially');
+  assert.equal(derivationOf(p(0.8), 's'), 'non');
+  assert.equal(derivedShareOf(p(0.8), 's'), 0);
+  // unsure: either may have copied, each as far as its own coverage goes
+  assert.equal(derivationOf(p(UNSURE_DIRECTION - 0.01), 's'), 'wholly');
+  assert.equal(derivedShareOf(p(UNSURE_DIRECTION - 0.01), 's'), 0.7);
+  assert.equal(derivationOf(p(UNSURE_DIRECTION - 0.01), 'd'), 'partially');
+  assert.equal(derivationOf(p(UNSURE_DIRECTION), 's'), 'non');
+});
+
 async function scanTexts(texts: Record<string, string>) {
   const e = new Engine();
   await e.add(Object.entries(texts).map(([id, text]) => ({ id, path: id, text, meta: {} })));
@@ -99,6 +114,25 @@ Fans will be offered full refunds.<`;
   assert.ok((p.source === 'wire' ? p.derivedCoverage : p.sourceCoverage) >= 0.8);
   // the wire item is covered only as far as the paper's 20 words go
   assert.ok((p.source === 'wire' ? p.sourceCoverage : p.derivedCoverage) < 0.6);
+});
+
+test('a two-sentence brief that reorders a wire sentence is matched, the wire as a candidate', async () => {
+  const wire = `Film star Nora Vale is being targeted by an online stalker who has
+sent several email death threats to a fan club website, her Los Angeles-based agent
+said tonight.<
+Jon Brand said police were contacted after the 31-year-old actress's London agents
+received an email warning that she may be in danger.<
+Mr Brand would not comment further.<
+The messages have been traced to a library computer in Lisbon, Portugal.<
+Vale had to take legal action two years ago when a man claiming to be a
+photographer began following her around.<
+Vale, who is expecting her first child in June, has recently returned home after
+filming her new movie about wartime code-breakers.<`;
+  const paper = 'Nora Vale has received death threats from an obsessed fan who is stalking her online. Her Los Angeles-based agent said the stalker had sent several email death threats to a fan club website.';
+  const r = await scanTexts({ wire, paper });
+  const p = r.pairs.find((x) => x.relation !== 'related');
+  assert.ok(p, 'no pair');
+  assert.ok((p.source === 'wire' ? p.derivedCoverage : p.sourceCoverage) >= 0.3);
 });
 
 test('two short texts on one topic with different words are not matched', async () => {

@@ -545,7 +545,10 @@ function describe(
     const cont = containment(pa.term.subarray(ta0, ta1), pb.term.subarray(tb0, tb1));
     if (cont < o.minContainment) return null;
     const p: Passage = { source: span(at, ta0, ta1), derived: span(bt, tb0, tb1), similarity: round3(sim), kind: "paraphrase" };
-    return keepShort(p, 0, 0, o) ? p : null;
+    // words the two sides share (bag Dice times their mean length): enough for a brief as a whole
+    const shared = Math.round((sim * (n + m)) / 2);
+    const whole = n >= WHOLE_SHORT * at.length || m >= WHOLE_SHORT * bt.length;
+    return keepShort(p, shared, Math.min(sim, 0.79), o, whole) ? p : null;
   }
   let { ma, mb } = r;
   let L = ma.length;
@@ -629,14 +632,14 @@ function describe(
   return keepShort(p, Lm, sim, o, whole) ? p : null;
 }
 
-/** A passage side spanning this share of its document's words is that (short) text as a whole. */
-const WHOLE_SHORT = 0.8;
+/** A passage side spanning this share of its document's words is most of that (short) text. */
+const WHOLE_SHORT = 0.5;
 
 /**
  * Short passages are kept only when they are close copies of several words, or when one side is
- * a short document as a whole (a news brief, a headline item): then several matching words and
- * an edited match (similarity >= 0.5) suffice. `whole` says whether a side spans WHOLE_SHORT of
- * its document.
+ * most of a short document (a news brief, a headline item): then several matching words and an
+ * edited match (similarity >= 0.5) suffice. `whole` says whether a side spans WHOLE_SHORT of its
+ * document. A match with no word-level alignment (reordered words) counts its shared words.
  */
 function keepShort(p: Passage, common: number, sim: number, o: Required<AlignOptions>, whole = false): boolean {
   const la = p.source[1] - p.source[0];

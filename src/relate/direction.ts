@@ -1,6 +1,6 @@
 // Which of two documents that share text is the source? Evidence: publication dates, explicit
 // attribution in the text ("according to X", "In an article by X on Y", "Source: X"), and
-// containment asymmetry (a copy adds material around what it took).
+// containment asymmetry (a copy is mostly made of what it took; its source is only partly used).
 
 import type { Doc, Metadata, Passage } from '../types.ts';
 
@@ -98,7 +98,7 @@ export interface DirectionVote {
 
 /**
  * Evidence about which of `a` and `b` came first. `covA` / `covB` are the shares of each covered
- * by the passages between them (a copy usually adds material, so the source is covered more).
+ * by the passages between them (a copy is mostly made of what it took, so the copy is covered more).
  */
 export function directionVote(
   a: Doc,
@@ -177,14 +177,17 @@ export function directionVote(
     const [src, cp] = la > lb ? [a, b] : [b, a];
     evidence.push(`${cp.id} condenses what it shares with ${src.id}: ${Math.round((Math.min(la, lb) / Math.max(la, lb)) * 100)}% of the length`);
   }
-  // Containment is weak evidence: copies add material (intros, adverts) but excerpts drop it.
+  // Containment is weak evidence: a copy is mostly made of what it took, while its source is
+  // only partly used (a newspaper cuts wire copy down, an excerpt drops the rest), so the side
+  // more covered by the shared text is the copy. (A copy that wraps a whole source in material
+  // of its own reads the other way; credits and dates, when present, outweigh this.)
   const diff = covA - covB;
   if (Math.abs(diff) >= 0.1) {
-    score += Math.max(-CONTAINMENT_MAX, Math.min(CONTAINMENT_MAX, diff * 0.4));
-    const [src, cp] = diff > 0 ? [a, b] : [b, a];
-    const [cs, cc] = diff > 0 ? [covA, covB] : [covB, covA];
+    score -= Math.max(-CONTAINMENT_MAX, Math.min(CONTAINMENT_MAX, diff * 0.4));
+    const [src, cp] = diff > 0 ? [b, a] : [a, b];
+    const [cs, cc] = diff > 0 ? [covB, covA] : [covA, covB];
     evidence.push(
-      `${cp.id} adds material around what it shares: ${Math.round(cs * 100)}% of ${src.id} is shared, ${Math.round(cc * 100)}% of ${cp.id}`,
+      `${cp.id} is mostly what it shares with ${src.id}: ${Math.round(cc * 100)}% of ${cp.id} is shared, ${Math.round(cs * 100)}% of ${src.id}`,
     );
   }
   return { score, evidence, credited };

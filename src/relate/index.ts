@@ -101,6 +101,12 @@ export interface Edge {
   evidence: string[];
 }
 
+/**
+ * Direction read from the lineage alone (one side is the other's ancestor in the story tree, no
+ * evidence between the two): below UNSURE_DIRECTION, so the pair reads as unsure.
+ */
+const STRUCTURE_CONFIDENCE = 0.55;
+
 /** Words of the shorter text per 6-gram run an all-paraphrase pair must share (see paraphraseRuns). */
 const PARAPHRASE_RUN_WORDS = 25;
 
@@ -141,13 +147,39 @@ export type Derivation = 'wholly' | 'partially' | 'non';
 export const WHOLLY_DERIVED = 0.6;
 
 /**
- * How much of a pair's derived document comes from its source: `wholly` when at least
- * WHOLLY_DERIVED of its words do, `partially` for any other pair sharing passages, `non` for
- * a `related` pair (same topic, nothing taken).
+ * Below this direction confidence a pair's direction is unsure: either side may be the copy,
+ * and each is read as derived from the other as far as its own coverage goes.
  */
-export function derivationOf(p: Pick<Pair, 'relation' | 'derivedCoverage'>): Derivation {
-  if (p.relation === 'related' || p.derivedCoverage <= 0) return 'non';
-  return p.derivedCoverage >= WHOLLY_DERIVED ? 'wholly' : 'partially';
+export const UNSURE_DIRECTION = 0.6;
+
+/**
+ * How much of document `id` (by default the pair's derived document) comes from the other side
+ * of the pair: `wholly` when at least WHOLLY_DERIVED of its words do, `partially` for any other
+ * share, `non` for a `related` pair (same topic, nothing taken) and for the pair's source. When
+ * the direction is unsure (confidence below UNSURE_DIRECTION), the source side is read the same
+ * way from its own coverage (`sourceCoverage`): reprint cannot say which one copied.
+ */
+export function derivationOf(
+  p: Pick<Pair, 'relation' | 'derivedCoverage'> & Partial<Pick<Pair, 'source' | 'derived' | 'sourceCoverage' | 'direction'>>,
+  id?: string,
+): Derivation {
+  return derivationLevel(p.relation, derivedShareOf(p, id));
+}
+
+/** Share of document `id`'s words that come from the other side of the pair (see derivationOf), 0 when it is the source. */
+export function derivedShareOf(
+  p: Pick<Pair, 'relation' | 'derivedCoverage'> & Partial<Pick<Pair, 'source' | 'derived' | 'sourceCoverage' | 'direction'>>,
+  id?: string,
+): number {
+  if (p.relation === 'related') return 0;
+  if (id === undefined || id === p.derived) return p.derivedCoverage;
+  if (id === p.source && p.direction && p.direction.confidence < UNSURE_DIRECTION) return p.sourceCoverage ?? 0;
+  return 0;
+}
+
+function derivationLevel(relation: Relation, share: number): Derivation {
+  if (relation === 'related' || share <= 0) return 'non';
+  return share >= WHOLLY_DERIVED ? 'wholly' : 'partially';
 }
 
 /** The first line of a document, as a story title. */
@@ -288,7 +320,7 @@ export function relateEdges(edges: Edge[], title: (id: string) => string, option
       aIsSource = isAncestor(a, b);
       const [s, d] = aIsSource ? [a, b] : [b, a];
       evidence.push(`story structure: ${ids[s]} is an ancestor of ${ids[d]} in the lineage`);
-      confidence = Math.max(confidence, 0.6);
+      confidence = Math.max(confidence, STRUCTURE_CONFIDENCE);
     } else if (e.score !== 0) aIsSource = e.score > 0;
     else aIsSource = (depth.get(a) ?? 0) <= (depth.get(b) ?? 0);
     if (!evidence.length) evidence.push('no evidence either way');

@@ -8,6 +8,12 @@ import type { CandidatePair, LookupHit } from './store.ts';
 /** Over-common fingerprints a star pair must share (see candidatePairs). */
 export const STAR_MIN = 5;
 
+/**
+ * A document with at most this many fingerprints (a brief of about 30 words) is a candidate
+ * with any document it shares one fingerprint with (see candidatePairs).
+ */
+export const BRIEF_FINGERPRINTS = 10;
+
 /** Sorted, distinct copy of a hash list. */
 export function uniqueSorted(h: Uint32Array): Uint32Array {
   const s = Uint32Array.from(h).sort();
@@ -125,7 +131,8 @@ export class PostingsIndex {
   }
 
   /**
-   * Pairs of documents sharing at least `minShared` hashes held by 2..maxDf documents.
+   * Pairs of documents sharing at least `minShared` hashes held by 2..maxDf documents, or one
+   * such hash when either holds at most BRIEF_FINGERPRINTS (a news brief has only a few).
    * Pairs are packed as a * docCount + b in a Float64Array, sorted and counted.
    *
    * A hash held by more than maxDf documents is a stock phrase, boilerplate, or a text copied
@@ -198,18 +205,26 @@ export class PostingsIndex {
         i = j;
       }
     }
+    // Fingerprints per document: a brief has too few to share minShared of them.
+    const held = new Uint32Array(docCount);
+    if (minShared > 1) for (const { vals } of buckets) for (let i = 0; i < vals.length; i++) held[vals[i]]++;
     const counted = new Map<number, number>();
-    const count = (packed: Float64Array, min: number) => {
+    const count = (packed: Float64Array, min: number, brief = false) => {
       const pairs = packed.sort();
       for (let p = 0; p < pairs.length; ) {
         let q = p + 1;
         const key = pairs[p];
         while (q < pairs.length && pairs[q] === key) q++;
-        if (q - p >= min) counted.set(key, (counted.get(key) ?? 0) + (q - p));
+        let enough = q - p >= min;
+        if (!enough && brief) {
+          const a = Math.floor(key / docCount);
+          enough = Math.min(held[a], held[key - a * docCount]) <= BRIEF_FINGERPRINTS;
+        }
+        if (enough) counted.set(key, (counted.get(key) ?? 0) + (q - p));
         p = q;
       }
     };
-    count(buf, minShared);
+    count(buf, minShared, minShared > 1);
     count(star, Math.max(minShared, STAR_MIN));
     const keysOut = [...counted.keys()].sort((x, y) => x - y);
     const outA = new Uint32Array(keysOut.length);
