@@ -11,6 +11,7 @@ import { minhashOf, shinglesOf } from './fingerprint/minhash.ts';
 import { align } from './align/index.ts';
 import { addRelated, coverage, coveredTokens, edgeOf, relateEdges, titleOf, wordCount, type Edge, type Relations, type RelateOptions } from './relate/index.ts';
 import { citations, directionVote, type Citation } from './relate/direction.ts';
+import { ChangeBook, edgeChanges, quoteCache } from './relate/changes.ts';
 import { MemoryStore } from './store/memory.ts';
 import type { CandidatePair, IndexEntry, Store } from './store/store.ts';
 import { WorkerPool } from './parallel/pool.ts';
@@ -419,6 +420,8 @@ export class Engine {
     const edges: Edge[] = [];
     const titles = new Map<string, string>();
     const words = new Map<string, number>();
+    // what each copy changed, analysed from the passages while both documents are loaded
+    const book = new ChangeBook();
     const pool = candidates.length >= this.o.parallelMin ? this.workerPool() : null;
     const chunk = pool ? 256 : 1024;
     let done = 0;
@@ -434,6 +437,7 @@ export class Engine {
         if (!x) cites.set(id, (x = citations(docs.get(id)!.doc.text)));
         return x;
       };
+      const quotes = quoteCache();
       for (let i = 0; i < c.length; i++) {
         if (!res[i].length) continue;
         const a = docs.get(c[i].a)!;
@@ -443,6 +447,7 @@ export class Engine {
         // kept until the end: strings cut from a text would keep the whole text alive
         e.evidence = e.evidence.map(ownCopy);
         edges.push(e);
+        book.add(e.a, e.b, edgeChanges(a, b, res[i], e.score, quotes, ownCopy));
         for (const d of [a, b])
           if (!words.has(d.doc.id)) {
             words.set(d.doc.id, wordCount(d.tokens));
@@ -511,6 +516,7 @@ export class Engine {
     } else {
       rel = relateEdges(edges, (id) => titles.get(id) ?? id, this.o.relate);
     }
+    book.attach(rel.pairs);
     const s = this.store as Store & { chars?: () => Promise<number> };
     let chars = 0;
     if (s.chars) chars = await s.chars();
