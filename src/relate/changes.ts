@@ -619,6 +619,7 @@ export function analyzeChanges(source: ChangeDoc, derived: ChangeDoc, passages: 
   }
 
   // --- facts and claims, from the passages' word-level edits (outside matched quotes)
+  const newSpeakers = changes.filter((c) => c.kind === 'speaker changed').map((c) => norm(c.newSpeaker!));
   const words = (t: Tokens, sp: Span) => {
     const [a0, a1] = tokenRange(t, sp[0], sp[1]);
     return a1 - a0;
@@ -646,6 +647,9 @@ export function analyzeChanges(source: ChangeDoc, derived: ChangeDoc, passages: 
       const a = [...fs].sort().join(' ');
       const b = [...fd].sort().join(' ');
       if (a.toLowerCase() === b.toLowerCase()) continue;
+      // a changed speaker is reported as such, not again as a changed name
+      const edited = norm(D.slice(e.derived[0], e.derived[1]));
+      if (newSpeakers.some((x) => x.includes(edited) || edited.includes(x))) continue;
       changes.push({
         kind: 'fact changed',
         source: e.source,
@@ -769,6 +773,12 @@ export function analyzeChanges(source: ChangeDoc, derived: ChangeDoc, passages: 
     at = m[1];
   });
   parts.push({ span: [at, D.length], where: 'after' });
+  // text the copy inserted inside a passage (a paragraph of its own bridged by the aligner)
+  for (const p of passages)
+    for (const e of p.edits ?? [])
+      if (e.op === 'insert' || (e.op === 'replace' && e.derived[1] - e.derived[0] > 4 * (e.source[1] - e.source[0])))
+        if (words(dt, e.derived) >= 8) parts.push({ span: e.derived, where: 'between' });
+  parts.sort((x, y) => x.span[0] - y.span[0]);
   for (const part of parts) {
     const [t0, t1] = tokenRange(dt, part.span[0], part.span[1]);
     const n = t1 - t0;
