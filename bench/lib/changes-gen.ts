@@ -66,10 +66,23 @@ function plain(chain: Chain, r: () => number, len: number): string {
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 
+/** How a quote is written: curly or straight marks, speaker after or before, a line break inside. */
+interface QuoteStyle {
+  para(inner: string, speaker: string): string;
+  /** The quoted text (what the truth's spans cover) from its words. */
+  inner(words: string[]): string;
+}
+const STYLES: QuoteStyle[] = [
+  { para: (q, s) => `“${q}” said ${s}.`, inner: (w) => w.join(' ') + ',' },
+  { para: (q, s) => `${s.charAt(0).toUpperCase() + s.slice(1)} said: “${q}”`, inner: (w) => w.join(' ') + '.' },
+  { para: (q, s) => `"${q}" ${s} said.`, inner: (w) => w.join(' ') + ',' },
+  { para: (q, s) => `“${q}” said ${s}.`, inner: (w) => w.slice(0, 5).join(' ') + '\n' + w.slice(5).join(' ') + ',' },
+];
+
 interface Original {
   id: string;
   paras: string[];
-  quote: { para: number; words: string[]; speaker: string };
+  quote: { para: number; words: string[]; speaker: string; style: QuoteStyle };
   fact: { para: number; number: string };
   credit: { para: number; phrase: string };
   claim: { para: number };
@@ -79,9 +92,10 @@ function original(id: string, chain: Chain, r: () => number): Original {
   const paras = chain.article(r).map((p) => p.replace(/["“”‘’`]/g, '').replace(/\baccording to\b/gi, 'after').replace(/\b(?:not|no|never|may|might|must|should|could|can|shall)\b/gi, 'also'));
   const speaker = `${pick(r, ROLES)} ${pick(r, FIRST)} ${pick(r, LAST)}`;
   const qw = plain(chain, r, 14).replace(/[.!?]+$/, '').split(' ');
-  const number = String(100 + Math.floor(r() * 9000));
+  const number = pick(r, [String(100 + Math.floor(r() * 900)), (1000 + Math.floor(r() * 9000)).toLocaleString('en-US'), `$${(1 + r() * 9).toFixed(1)} million`]);
   const outlet = pick(r, OUTLETS);
-  const credit = `, according to the ${outlet}`;
+  const credit = pick(r, [`, according to the ${outlet}`, `, as first reported by the ${outlet}`]);
+  const style = pick(r, STYLES);
   // the planted facts sit inside chain text, so that originals do not share these sentences
   const fw = plain(chain, r, 14).split(' ');
   const fk = 2 + Math.floor(r() * (fw.length - 3));
@@ -90,10 +104,10 @@ function original(id: string, chain: Chain, r: () => number): Original {
   const cw = plain(chain, r, 14).split(' ');
   const ck = 2 + Math.floor(r() * (cw.length - 3));
   const claimP = `${cw.slice(0, ck).join(' ')} the ${pick(r, NOUNS)} will be ${pick(r, VERBS)} ${cw.slice(ck).join(' ')} ${plain(chain, r, 12)}`;
-  const quoteP = `“${qw.join(' ')},” said ${speaker}.`;
+  const quoteP = style.para(style.inner(qw), speaker);
   // place them among the chain paragraphs (after the title)
   const out = [paras[0], paras[1], factP, paras[2] ?? plain(chain, r, 20), quoteP, paras[3] ?? plain(chain, r, 20), creditP, paras[4] ?? plain(chain, r, 20), claimP, ...paras.slice(5)];
-  return { id, paras: out, quote: { para: 4, words: qw, speaker }, fact: { para: 2, number }, credit: { para: 6, phrase: credit }, claim: { para: 8 } };
+  return { id, paras: out, quote: { para: 4, words: qw, speaker, style }, fact: { para: 2, number }, credit: { para: 6, phrase: credit }, claim: { para: 8 } };
 }
 
 const join = (ps: string[]) => ps.join('\n\n');
@@ -117,7 +131,16 @@ export function generateChanges(chain: Chain, n: number, seed = 7): ChangeCorpus
     const planted = PLANTED[i % PLANTED.length];
     const ps = o.paras.slice();
     const expect: PlantedTruth['expect'] = [];
-    const quoteInner = (p: string[]) => spanIn(p, o.quote.para, o.quote.words.join(' ') + ',');
+    const st = o.quote.style;
+    const quoteInner = (p: string[]) => spanIn(p, o.quote.para, st.inner(o.quote.words));
+    // light rewording elsewhere (a lower-case word replaced in two other paragraphs): no change to report
+    for (const k of planted === 'identical' ? [] : [1, 3]) {
+      const ws = ps[k].split(' ');
+      const j = Math.floor(r() * ws.length);
+      const w = pick(r, chain.words);
+      if (/^[a-z]{4,}$/.test(ws[j]) && /^[a-z]{4,}$/.test(w)) ws[j] = w;
+      ps[k] = ws.join(' ');
+    }
     switch (planted) {
       case 'quote altered': {
         const w = o.quote.words.slice();
@@ -125,22 +148,23 @@ export function generateChanges(chain: Chain, n: number, seed = 7): ChangeCorpus
         let repl = w[k];
         while (repl.toLowerCase() === w[k].toLowerCase() || /[^\p{L}]/u.test(repl)) repl = pick(r, chain.words);
         w[k] = repl;
-        ps[o.quote.para] = `“${w.join(' ')},” said ${o.quote.speaker}.`;
-        expect.push({ kind: planted, source: quoteInner(o.paras), derived: spanIn(ps, o.quote.para, w.join(' ') + ',') });
+        ps[o.quote.para] = st.para(st.inner(w), o.quote.speaker);
+        expect.push({ kind: planted, source: quoteInner(o.paras), derived: spanIn(ps, o.quote.para, st.inner(w)) });
         break;
       }
       case 'quote punctuation': {
         const w = o.quote.words.slice();
         const k = Math.floor(w.length / 2);
         w[k] = w[k].charAt(0).toUpperCase() + w[k].slice(1) + (/[,;:]$/.test(w[k]) ? '' : ',');
-        ps[o.quote.para] = `“${w.join(' ')},” said ${o.quote.speaker}.`;
-        expect.push({ kind: planted, source: quoteInner(o.paras), derived: spanIn(ps, o.quote.para, w.join(' ') + ',') });
+        ps[o.quote.para] = st.para(st.inner(w), o.quote.speaker);
+        expect.push({ kind: planted, source: quoteInner(o.paras), derived: spanIn(ps, o.quote.para, st.inner(w)) });
         break;
       }
       case 'quote truncated': {
         const w = o.quote.words.slice(0, Math.ceil(o.quote.words.length / 2));
-        ps[o.quote.para] = `“${w.join(' ')} …,” said ${o.quote.speaker}.`;
-        expect.push({ kind: planted, source: quoteInner(o.paras), derived: spanIn(ps, o.quote.para, w.join(' ') + ' …,') });
+        const inner = w.join(' ') + ' …' + (st === STYLES[1] ? '.' : ',');
+        ps[o.quote.para] = st.para(inner, o.quote.speaker);
+        expect.push({ kind: planted, source: quoteInner(o.paras), derived: spanIn(ps, o.quote.para, inner) });
         break;
       }
       case 'quote dropped':
@@ -150,20 +174,23 @@ export function generateChanges(chain: Chain, n: number, seed = 7): ChangeCorpus
       case 'speaker changed': {
         let other = o.quote.speaker;
         while (other.split(' ').slice(-2).some((x) => o.quote.speaker.includes(x))) other = `${o.quote.speaker.split(' ').slice(0, -2).join(' ')} ${pick(r, FIRST)} ${pick(r, LAST)}`;
-        ps[o.quote.para] = `“${o.quote.words.join(' ')},” said ${other}.`;
+        ps[o.quote.para] = st.para(st.inner(o.quote.words), other);
         expect.push({ kind: planted, source: quoteInner(o.paras), derived: quoteInner(ps) });
         break;
       }
       case 'fact changed': {
-        const changed = String(Number(o.fact.number) + 1 + Math.floor(r() * 500));
+        const digits = o.fact.number.replace(/\d/, (d) => String((Number(d) % 9) + 1));
+        const changed = digits === o.fact.number ? o.fact.number + '0' : digits;
         ps[o.fact.para] = ps[o.fact.para].replace(` ${o.fact.number} `, ` ${changed} `);
         expect.push({ kind: planted, source: spanIn(o.paras, o.fact.para, o.fact.number), derived: spanIn(ps, o.fact.para, changed) });
         break;
       }
-      case 'claim changed':
-        ps[o.claim.para] = ps[o.claim.para].replace(' will be ', ' will not be ');
-        expect.push({ kind: planted, source: spanIn(o.paras, o.claim.para, 'will be'), derived: spanIn(ps, o.claim.para, 'will not be') });
+      case 'claim changed': {
+        const to = pick(r, ['will not be', 'won’t be', 'will never be', 'may be', 'must be']);
+        ps[o.claim.para] = ps[o.claim.para].replace(' will be ', ` ${to} `);
+        expect.push({ kind: planted, source: spanIn(o.paras, o.claim.para, 'will be'), derived: spanIn(ps, o.claim.para, to) });
         break;
+      }
       case 'attribution dropped':
         ps[o.credit.para] = ps[o.credit.para].replace(o.credit.phrase, '');
         expect.push({ kind: planted, source: spanIn(o.paras, o.credit.para, o.credit.phrase.slice(2)) });

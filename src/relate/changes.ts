@@ -45,6 +45,8 @@ export interface Quote {
   t0: number;
   t1: number;
   speaker?: string;
+  /** Mostly in boilerplate. */
+  boiler?: boolean;
 }
 
 export interface ChangeAnalysis {
@@ -177,9 +179,10 @@ export function findQuotes(text: string, tokens: Tokens): Quote[] {
     const [t0, t1] = tokenRange(tokens, s, e);
     let boiler = 0;
     for (let t = t0; t < t1; t++) boiler += tokens.boiler[t];
-    // quotes in boilerplate (a sidebar's headlines) are not the article's
-    if (t1 > t0 && boiler * 2 < t1 - t0) {
+    if (t1 > t0) {
       const q: Quote = { span: [i, close + 1], inner: [s, e], t0, t1 };
+      // quotes in boilerplate (a sidebar's headlines) are matched but never reported as new or dropped
+      if (boiler * 2 >= t1 - t0) q.boiler = true;
       const sp = speakerAround(text, q.span);
       if (sp) q.speaker = sp;
       out.push(q);
@@ -427,7 +430,8 @@ export function sameSpeaker(a: string, b: string): boolean {
   const names = (s: string) => words(s).filter((w) => /^\p{Lu}/u.test(w)).map((w) => w.toLowerCase().replace(/[.'’]+$/, ''));
   const na = names(a);
   const nb = names(b);
-  if (na.length && nb.length) return na.some((w) => nb.includes(w));
+  // the same family name ("Lightfoot", "Mayor Lori Lightfoot"), or one's names all in the other's
+  if (na.length && nb.length) return na[na.length - 1] === nb[nb.length - 1] || na.every((w) => nb.includes(w)) || nb.every((w) => na.includes(w));
   const wa = words(a).map((w) => w.toLowerCase());
   const wb = words(b).map((w) => w.toLowerCase());
   const [x, y] = wa.length <= wb.length ? [wa, wb] : [wb, wa];
@@ -591,7 +595,7 @@ export function analyzeChanges(source: ChangeDoc, derived: ChangeDoc, passages: 
   // source quotes in the reused stretch that the copy left out
   const srcHull: Span = [Math.min(...passages.map((p) => p.source[0])), Math.max(...passages.map((p) => p.source[1]))];
   for (const s of sq) {
-    if (matchedS.has(s)) continue;
+    if (matchedS.has(s) || s.boiler) continue;
     const touched = passages.some((p) => overlaps(p.source, s.span));
     if (!touched && !(s.span[0] >= srcHull[0] && s.span[1] <= srcHull[1])) continue;
     const who = s.speaker ? ` of ${s.speaker}` : '';
@@ -605,7 +609,7 @@ export function analyzeChanges(source: ChangeDoc, derived: ChangeDoc, passages: 
     });
   }
   for (const d of dq) {
-    if (matchedD.has(d)) continue;
+    if (matchedD.has(d) || d.boiler) continue;
     const who = d.speaker ? ` of ${d.speaker}` : '';
     const text = D.slice(d.inner[0], d.inner[1]);
     changes.push({
