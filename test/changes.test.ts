@@ -218,3 +218,44 @@ test('seeds: what 002, 003 and 001 changed', async () => {
   assert.ok(!rw.some((c) => c.kind.startsWith('quote') || c.kind === 'speaker changed'), rw.map((c) => c.kind).join());
   assert.ok(!rw.some((c) => /â€|โ€/.test(c.explanation)));
 });
+
+test('API: a pair carries its changes (original code points, or clean ones with view=clean); OpenAPI describes them', async () => {
+  const { createApp } = await import('../src/server/index.ts');
+  const { openapi } = await import('../src/server/openapi.ts');
+  const { readdirSync } = await import('node:fs');
+  const engine = new Engine();
+  const app = createApp(engine);
+  const docs = readdirSync(SEEDS).filter((f) => f.endsWith('.txt')).map((f) => ({ id: f.replace(/\.txt$/, ''), text: readFileSync(join(SEEDS, f), 'utf8') }));
+  const add = await app.request('/api/documents', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(docs) });
+  assert.equal(add.status, 201);
+  const p = (await (await app.request(`/api/pairs/${LAWFIRM}/${ORIG}`)).json()) as { source: { id: string; text: string }; derived: { text: string }; changes: ReportChange[] };
+  assert.equal(p.source.id, ORIG, 'oriented as the scan decided');
+  const claim = p.changes.find((c) => c.kind === 'claim changed' && c.derived && /instructs/.test(Array.from(p.derived.text).slice(...c.derived).join('')));
+  assert.ok(claim, p.changes.map((c) => c.kind).join());
+  assert.match(Array.from(p.source.text).slice(...claim.source!).join(''), /advised officers to restrict cooperation/);
+  // a pair the scan did not find is analysed on request too
+  const loose = (await (await app.request(`/api/pairs/${ORIG}/004_e8a9e5526b8ce0fd`)).json()) as { changes: unknown[] };
+  assert.ok(Array.isArray(loose.changes));
+  const schema = (openapi as unknown as { components: { schemas: Record<string, { properties: Record<string, unknown> }> } }).components.schemas;
+  assert.ok(schema.Change.properties.kind && schema.Pair.properties.changes);
+  await engine.close();
+});
+
+test('index.html and the summary: changes are shown, and a quote holding markup stays text', async () => {
+  const { htmlReport } = await import('../src/report/html.ts');
+  const { summary } = await import('../src/report/terminal.ts');
+  const evil = ORIGINAL.replace('a good day for the island', 'a good day <script>window.__pwned=1</script> for the island');
+  const engine = new Engine();
+  await engine.add([
+    { id: 'orig', path: 'orig', text: ORIGINAL, meta: { published: '2024-03-01' } },
+    { id: 'copy', path: 'copy', text: evil, meta: { published: '2024-03-02' } },
+  ]);
+  const result = await engine.scan();
+  const report = buildReport(result);
+  assert.ok(report.pairs[0].changes!.some((c) => c.kind === 'quote altered' && c.explanation.includes('<script>')));
+  const html = htmlReport(report, result);
+  assert.ok(!html.includes('<script>window'), 'markup in a change travels escaped');
+  assert.match(html, /"changes":\[\{"kind":"quote altered"/);
+  const line = summary(report).split('\n').find((l) => l.includes('changes:'));
+  assert.ok(line && /changes: changes a quote of board chair Miriam Osei/.test(line), summary(report));
+});

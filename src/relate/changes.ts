@@ -183,7 +183,10 @@ export function findQuotes(text: string, tokens: Tokens): Quote[] {
       const q: Quote = { span: [i, close + 1], inner: [s, e], t0, t1 };
       // quotes in boilerplate (a sidebar's headlines) are matched but never reported as new or dropped
       if (boiler * 2 >= t1 - t0) q.boiler = true;
-      const sp = speakerAround(text, q.span);
+      let sp = speakerAround(text, q.span);
+      // a second quote right after the first one's attribution (“…,” said X. “…”) is X's too
+      const prev = out[out.length - 1];
+      if (!sp && prev?.speaker && i - prev.span[1] <= 100 && !text.slice(prev.span[1], i).includes('\n')) sp = prev.speaker;
       if (sp) q.speaker = sp;
       out.push(q);
     }
