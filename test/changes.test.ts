@@ -256,6 +256,6 @@ test('index.html and the summary: changes are shown, and a quote holding markup 
   const html = htmlReport(report, result);
   assert.ok(!html.includes('<script>window'), 'markup in a change travels escaped');
   assert.match(html, /"changes":\[\{"kind":"quote altered"/);
-  const line = summary(report).split('\n').find((l) => l.includes('changes:'));
-  assert.ok(line && /changes: changes a quote of board chair Miriam Osei/.test(line), summary(report));
+  const line = summary(report).split('\n').find((l) => l.includes("what changed:"));
+  assert.ok(line && /what changed: changes a quote of board chair Miriam Osei/.test(line), summary(report));
 });

@@ -61,7 +61,7 @@ function render(s: SummaryInput, maxStories: number): string {
         const last = i === kids.length - 1;
         lines.push(`${prefix}${last ? '└─' : '├─'} ${kid}  ${s.edge(id, kid)}`);
         const changed = s.changes?.(id, kid);
-        if (changed) lines.push(`${prefix}${last ? '   ' : '│  '}   changes: ${changed}`);
+        if (changed) lines.push(`${prefix}${last ? '   ' : '│  '}   what changed: ${changed}`);
         walk(kid, prefix + (last ? '   ' : '│  '));
       });
     };
