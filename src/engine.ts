@@ -11,7 +11,7 @@ import { minhashOf, shinglesOf } from './fingerprint/minhash.ts';
 import { align } from './align/index.ts';
 import { addRelated, coverage, coveredTokens, edgeOf, relateEdges, titleOf, wordCount, type Edge, type Relations, type RelateOptions } from './relate/index.ts';
 import { citations, directionVote, type Citation } from './relate/direction.ts';
-import { ChangeBook, edgeChanges, quoteCache } from './relate/changes.ts';
+import { ChangeBook, edgeChanges, likelySource, quoteCache } from './relate/changes.ts';
 import { MemoryStore } from './store/memory.ts';
 import type { CandidatePair, IndexEntry, Store } from './store/store.ts';
 import { WorkerPool } from './parallel/pool.ts';
@@ -447,7 +447,7 @@ export class Engine {
         // kept until the end: strings cut from a text would keep the whole text alive
         e.evidence = e.evidence.map(ownCopy);
         edges.push(e);
-        book.add(e.a, e.b, edgeChanges(a, b, res[i], e.score, quotes, ownCopy));
+        book.add(e.a, e.b, edgeChanges(a, b, res[i], likelySource(e.score, e.covA, e.covB, e.a, e.b), quotes, ownCopy, [citesOf(c[i].a), citesOf(c[i].b)]));
         for (const d of [a, b])
           if (!words.has(d.doc.id)) {
             words.set(d.doc.id, wordCount(d.tokens));
@@ -516,7 +516,21 @@ export class Engine {
     } else {
       rel = relateEdges(edges, (id) => titles.get(id) ?? id, this.o.relate);
     }
-    book.attach(rel.pairs);
+    // pairs oriented otherwise than guessed are analysed again (documents at hand, or read back)
+    await book.attach(
+      rel.pairs,
+      async (want) => {
+        const out = new Map<string, Prepared>();
+        const missing = want.filter((id) => {
+          const d = docs.get(id);
+          if (d) out.set(id, { doc: d, tokens: tokens.get(id)! });
+          return !d;
+        });
+        if (missing.length) for (const [id, p] of await this.preparedMany(missing)) out.set(id, p);
+        return out;
+      },
+      ownCopy,
+    );
     const s = this.store as Store & { chars?: () => Promise<number> };
     let chars = 0;
     if (s.chars) chars = await s.chars();

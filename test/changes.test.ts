@@ -259,3 +259,30 @@ test('index.html and the summary: changes are shown, and a quote holding markup 
   const line = summary(report).split('\n').find((l) => l.includes("what changed:"));
   assert.ok(line && /what changed: changes a quote of board chair Miriam Osei/.test(line), summary(report));
 });
+
+test('ChangeBook: a pair oriented otherwise than guessed is analysed again from its documents', async () => {
+  const { ChangeBook, edgeChanges, quoteCache } = await import('../src/relate/changes.ts');
+  const copy = ORIGINAL.replace('48 million', '84 million');
+  const engine = new Engine();
+  await engine.add([
+    { id: 'orig', path: 'orig', text: ORIGINAL, meta: { published: '2024-03-01' } },
+    { id: 'copy', path: 'copy', text: copy, meta: { published: '2024-03-02' } },
+  ]);
+  const result = await engine.scan();
+  const pair = result.pairs[0];
+  assert.equal(pair.source, 'orig');
+  const side = (id: string) => ({ doc: result.docs.get(id)!, tokens: result.tokens.get(id)! });
+  const book = new ChangeBook();
+  // guessed the wrong way round: copy as the source
+  const swapped = pair.passages.map((p) => ({ ...p, source: p.derived, derived: p.source, edits: undefined }));
+  book.add('copy', 'orig', edgeChanges(side('copy'), side('orig'), swapped, true, quoteCache()));
+  const loaded: string[][] = [];
+  const p = { ...pair, changes: undefined as unknown as typeof pair.changes };
+  await book.attach([p], async (ids) => {
+    loaded.push(ids);
+    return new Map(ids.map((id) => [id, side(id)]));
+  });
+  assert.deepEqual(loaded.flat().sort(), ['copy', 'orig']);
+  assert.deepEqual(p.changes, pair.changes);
+  assert.ok(p.changes!.some((c) => c.kind === 'fact changed'));
+});

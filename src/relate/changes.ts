@@ -11,7 +11,7 @@ import type { Change, ChangeKind, Doc, Edit, Passage, Span, Tokens, WordChange }
 import { diffTokens } from '../align/diff.ts';
 import { hashWord } from '../text/tokens.ts';
 import { STOPWORDS } from '../text/stopwords.ts';
-import { citations } from './direction.ts';
+import { citations, type Citation } from './direction.ts';
 
 export type { Change, ChangeKind, WordChange } from '../types.ts';
 
@@ -47,6 +47,8 @@ export interface Quote {
   speaker?: string;
   /** Mostly in boilerplate. */
   boiler?: boolean;
+  /** The quoted words' hashes, sorted (for matching; made on first use). */
+  sorted?: Uint32Array;
 }
 
 export interface ChangeAnalysis {
@@ -63,8 +65,10 @@ const SNIPPET = 70;
 // ---------------------------------------------------------------------------------------------
 // Quotes
 
-const isWs = (c: string | undefined) => c === undefined || /\s/.test(c);
-const isLetter = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test(c);
+const WS = /\s/;
+const LETTER = /[\p{L}\p{N}]/u;
+const isWs = (c: string | undefined) => c === undefined || c === ' ' || c === '\n' || WS.test(c);
+const isLetter = (c: string | undefined) => c !== undefined && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || (c > '\x7f' && LETTER.test(c)) || (c >= '0' && c <= '9'));
 
 const SPEECH = String.raw`(?:said|says|wrote|writes|added|adds|told|tells|stated|states|explained|insisted|warned|argued|declared|noted|claimed|asked|replied|continued|emphasized|emphasised|confirmed|announced|tweeted|posted)`;
 const AFTER_VERB_FIRST = new RegExp(String.raw`^[ \t]*[,.!?]?[ \t]*` + SPEECH + String.raw`\s+((?:the |a |an |another )?[^,.;:!?\n“”"]{2,60}?)\s*(?=[,.;:!?\n“”"]|$)`);
@@ -119,7 +123,12 @@ export function findQuotes(text: string, tokens: Tokens): Quote[] {
   const out: Quote[] = [];
   const n = text.length;
   let i = 0;
+  const MARK = /[“„«‟"‘]/g;
   while (i < n && out.length < MAX_QUOTES) {
+    MARK.lastIndex = i;
+    const found = MARK.exec(text);
+    if (!found) break;
+    i = found.index;
     const c = text[i];
     let single = false;
     if (c === '“' || c === '„' || c === '«' || c === '‟') {
@@ -284,7 +293,7 @@ function norm(s: string): string {
 }
 
 function short(s: string, max = SNIPPET): string {
-  const t = s.replace(/\s+/g, ' ').trim();
+  const t = (s.length > 4 * max ? s.slice(0, 4 * max) : s).replace(/\s+/g, ' ').trim();
   if (t.length <= max) return t;
   const cut = t.slice(0, max - 1).replace(/\s+\S*$/, '');
   return cut + '…';
@@ -352,12 +361,20 @@ function matchedTokens(p: Passage, st: Tokens, dt: Tokens): { ma: number[]; mb: 
   const [a0, a1] = tokenRange(st, p.source[0], p.source[1]);
   const [b0, b1] = tokenRange(dt, p.derived[0], p.derived[1]);
   const edits = p.edits ?? [];
-  const inEdit = (t: Tokens, i: number, side: 'source' | 'derived') =>
-    edits.some((e) => e[side][1] > e[side][0] && t.starts[i] >= e[side][0] && t.ends[i] <= e[side][1]);
-  const ma: number[] = [];
-  const mb: number[] = [];
-  for (let i = a0; i < a1; i++) if (!inEdit(st, i, 'source')) ma.push(i);
-  for (let i = b0; i < b1; i++) if (!inEdit(dt, i, 'derived')) mb.push(i);
+  // edits come in text order on both sides: one walk each
+  const outside = (t: Tokens, i0: number, i1: number, side: 'source' | 'derived') => {
+    const out: number[] = [];
+    let k = 0;
+    for (let i = i0; i < i1; i++) {
+      while (k < edits.length && (edits[k][side][1] <= edits[k][side][0] || edits[k][side][1] <= t.starts[i])) k++;
+      const e = edits[k];
+      if (e && t.starts[i] >= e[side][0] && t.ends[i] <= e[side][1]) continue;
+      out.push(i);
+    }
+    return out;
+  };
+  const ma = outside(st, a0, a1, 'source');
+  const mb = outside(dt, b0, b1, 'derived');
   if (ma.length !== mb.length) return null;
   return { ma, mb };
 }
@@ -384,26 +401,33 @@ interface QuoteMatch {
   d: Quote;
 }
 
+/** Words two sorted hash lists have in common (as multisets). */
 function bagCommon(a: Uint32Array, b: Uint32Array): number {
-  const m = new Map<number, number>();
-  for (const h of a) m.set(h, (m.get(h) ?? 0) + 1);
+  let i = 0;
+  let j = 0;
   let c = 0;
-  for (const h of b) {
-    const k = m.get(h);
-    if (k) {
-      c++;
-      m.set(h, k - 1);
-    }
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) (c++, i++, j++);
+    else if (a[i] < b[j]) i++;
+    else j++;
   }
   return c;
+}
+
+function sortedOf(q: Quote, t: Tokens): Uint32Array {
+  return (q.sorted ??= t.hashes.slice(q.t0, q.t1).sort());
 }
 
 function matchQuotes(sq: Quote[], dq: Quote[], st: Tokens, dt: Tokens): QuoteMatch[] {
   const cand: { i: number; j: number; score: number }[] = [];
   for (let i = 0; i < sq.length; i++) {
-    const a = st.hashes.subarray(sq[i].t0, sq[i].t1);
+    const a = sortedOf(sq[i], st);
     for (let j = 0; j < dq.length; j++) {
-      const b = dt.hashes.subarray(dq[j].t0, dq[j].t1);
+      const b = sortedOf(dq[j], dt);
+      // lengths alone can rule a match out
+      const lo = Math.min(a.length, b.length);
+      const hi = Math.max(a.length, b.length);
+      if ((2 * lo) / (lo + hi) < 0.5 && (lo < 4 || lo / hi < 0.05)) continue;
       const minLen = Math.min(a.length, b.length);
       const c = bagCommon(a, b);
       const dice = (2 * c) / (a.length + b.length);
@@ -462,7 +486,7 @@ const ELLIPSIS = /…|\.\s?\.\s?\./;
  * The changes a copy made to what it took from its source. `passages` have the source's spans
  * in `source` (as in a Pair). Most important first.
  */
-export function analyzeChanges(source: ChangeDoc, derived: ChangeDoc, passages: Passage[], quotes: QuoteCache = quoteCache()): ChangeAnalysis {
+export function analyzeChanges(source: ChangeDoc, derived: ChangeDoc, passages: Passage[], quotes: QuoteCache = quoteCache(), sourceCites?: Citation[]): ChangeAnalysis {
   const changes: Change[] = [];
   const heldSource: Span[] = [];
   const heldDerived: Span[] = [];
@@ -511,7 +535,7 @@ export function analyzeChanges(source: ChangeDoc, derived: ChangeDoc, passages: 
     const before = S.slice(s.inner[0], s.inner[1]);
     const after = D.slice(d.inner[0], d.inner[1]);
     if (!words.length) {
-      if (norm(before) !== norm(after)) {
+      if (before !== after && norm(before) !== norm(after)) {
         // same words: punctuation or case only
         const a = norm(before);
         const b = norm(after);
@@ -739,7 +763,9 @@ export function analyzeChanges(source: ChangeDoc, derived: ChangeDoc, passages: 
   }
 
   // --- attribution the copy dropped
-  for (const a of attributions(S)) {
+  let credits = creditCache.get(source.doc);
+  if (!credits) creditCache.set(source.doc, (credits = attributions(S, sourceCites)));
+  for (const a of credits) {
     const p = passages.find((x) => overlaps(x.source, a.span) || (a.span[0] >= x.source[1] && a.span[0] - x.source[1] <= 40 && !/[.!?\n]/.test(S.slice(x.source[1], a.span[0]))));
     if (!p) continue;
     if (inside(a.span, quoteSpansS)) continue;
@@ -814,8 +840,11 @@ export function analyzeChanges(source: ChangeDoc, derived: ChangeDoc, passages: 
   return { changes, heldSource, heldDerived };
 }
 
+/** Credits of each document (a document is a source in many pairs). */
+const creditCache = new WeakMap<Doc, ReturnType<typeof attributions>>();
+
 /** Credits in a text: "according to X", "obtained by X", "X reported", and direction's citations. */
-export function attributions(text: string): { name: string; phrase: string; span: Span; label?: string }[] {
+export function attributions(text: string, cites: Citation[] = citations(text)): { name: string; phrase: string; span: Span; label?: string }[] {
   const out: { name: string; phrase: string; span: Span; label?: string }[] = [];
   const NAME = String.raw`((?:[A-Z][\w&.'’-]*|[A-Z]{2,})(?:[ \t]+(?:[A-Z][\w&.'’-]*|of|the|and|[A-Z]{2,})){0,4})`;
   const add = (name: string, phrase: string, at: number, label?: string) => {
@@ -826,18 +855,21 @@ export function attributions(text: string): { name: string; phrase: string; span
     out.push({ name, phrase, span, ...(label ? { label } : {}) });
   };
   // "according to an internal memo obtained by Fox News": credit Fox News, the phrase is the whole
-  for (const m of text.matchAll(new RegExp(String.raw`\b[Aa]ccording to [^,.;:!?\n“”"]{2,80}?\b(?:obtained by|published by|reported by|seen by|from) (?:the )?` + NAME, 'g')))
-    add(m[1], m[0], m.index!);
-  for (const m of text.matchAll(new RegExp(String.raw`\b(?:obtained by|first reported by|as reported by|reported by|first published (?:by|in|on)) (?:the )?` + NAME, 'g')))
-    add(m[1], m[0], m.index!);
-  for (const c of citations(text)) add(c.name, c.phrase, c.at);
-  for (const m of text.matchAll(/\b[Aa]ccording to ((?:the |a |an )?[^,.;:!?\n“”"]{2,60}?)(?=[,.;:!?\n“”"]|$)/g)) {
+  const according = text.includes('ccording to');
+  if (according)
+    for (const m of text.matchAll(new RegExp(String.raw`\b[Aa]ccording to [^,.;:!?\n“”"]{2,80}?\b(?:obtained by|published by|reported by|seen by|from) (?:the )?` + NAME, 'g')))
+      add(m[1], m[0], m.index!);
+  if (/(?:obtained|reported|published) by|first published/.test(text))
+    for (const m of text.matchAll(new RegExp(String.raw`\b(?:obtained by|first reported by|as reported by|reported by|first published (?:by|in|on)) (?:the )?` + NAME, 'g')))
+      add(m[1], m[0], m.index!);
+  for (const c of cites) add(c.name, c.phrase, c.at);
+  if (according) for (const m of text.matchAll(/\b[Aa]ccording to ((?:the |a |an )?[^,.;:!?\n“”"]{2,60}?)(?=[,.;:!?\n“”"]|$)/g)) {
     const obj = m[1].replace(/^(?:the|a|an)\s+/, '');
     // the object that stands for the credit: its capitalised name, else its last word ("the memo")
     const caps = obj.match(/(?:[A-Z][\w&'’-]*)(?:\s+[A-Z][\w&'’-]*)*/g);
     add(caps ? caps[caps.length - 1] : obj.split(/\s+/).slice(-1)[0], m[0], m.index!, caps ? undefined : m[1]);
   }
-  for (const m of text.matchAll(new RegExp(NAME + String.raw`\s+(?:reported|reports|has learned|revealed)\b`, 'g')))
+  if (/\b(?:reported|reports|has learned|revealed)\b/.test(text)) for (const m of text.matchAll(new RegExp(NAME + String.raw`\s+(?:reported|reports|has learned|revealed)\b`, 'g')))
     if (!/^(?:The|It|He|She|They|We|This|That)$/.test(m[1])) add(m[1], m[0], m.index!);
   return out.sort((a, b) => a.span[0] - b.span[0]);
 }
@@ -883,32 +915,59 @@ export function swapPassage(p: Passage): Passage {
   };
 }
 
-/** Both orientations of one aligned pair: a -> b and b -> a (either may be left out). */
+/** One orientation of an aligned pair: a -> b or b -> a. */
 export interface EdgeChanges {
   ab?: ChangeAnalysis;
   ba?: ChangeAnalysis;
 }
 
+/** Time spent in the change analysis in this process (what bench:scale reports as its cost). */
+export const changeTiming = { seconds: 0, pairs: 0, redone: 0 };
+
 /**
- * The analysis of an aligned pair (a's spans in `source`), for the orientation(s) the relate step
- * may choose: the one the direction evidence says when it is decisive (|score| >= 0.3, see
- * relateEdges), both otherwise. `own` copies strings so that they do not keep whole texts alive.
+ * The analysis of an aligned pair (a's spans in `source`) in the orientation the relate step will
+ * most likely choose (`aIsSource`); should it choose the other, `ChangeBook.attach` analyses the
+ * pair again. `own` copies strings so that they do not keep whole texts alive.
  */
-export function edgeChanges(a: ChangeDoc, b: ChangeDoc, passages: Passage[], score: number, quotes: QuoteCache, own: (s: string) => string = (s) => s): EdgeChanges {
+export function edgeChanges(
+  a: ChangeDoc,
+  b: ChangeDoc,
+  passages: Passage[],
+  aIsSource: boolean,
+  quotes: QuoteCache,
+  own: (s: string) => string = (s) => s,
+  cites?: [Citation[], Citation[]],
+): EdgeChanges {
+  const t0 = performance.now();
   const out: EdgeChanges = {};
-  const keep = (x: ChangeAnalysis) => {
-    for (const c of x.changes) {
-      c.explanation = own(c.explanation);
-      if (c.before !== undefined) c.before = own(c.before);
-      if (c.after !== undefined) c.after = own(c.after);
-      if (c.speaker !== undefined) c.speaker = own(c.speaker);
-      if (c.newSpeaker !== undefined) c.newSpeaker = own(c.newSpeaker);
-    }
-    return x;
-  };
-  if (score > -0.3) out.ab = keep(analyzeChanges(a, b, passages, quotes));
-  if (score < 0.3) out.ba = keep(analyzeChanges(b, a, passages.map(swapPassage), quotes));
+  if (aIsSource) out.ab = keepOwn(analyzeChanges(a, b, passages, quotes, cites?.[0]), own);
+  else out.ba = keepOwn(analyzeChanges(b, a, passages.map(swapPassage), quotes, cites?.[1]), own);
+  changeTiming.seconds += (performance.now() - t0) / 1000;
+  changeTiming.pairs++;
   return out;
+}
+
+function keepOwn(x: ChangeAnalysis, own: (s: string) => string): ChangeAnalysis {
+  for (const c of x.changes) {
+    c.explanation = own(c.explanation);
+    if (c.before !== undefined) c.before = own(c.before);
+    if (c.after !== undefined) c.after = own(c.after);
+    if (c.speaker !== undefined) c.speaker = own(c.speaker);
+    if (c.newSpeaker !== undefined) c.newSpeaker = own(c.newSpeaker);
+  }
+  return x;
+}
+
+/**
+ * The orientation relateEdges will most likely give an edge: the direction evidence when it is
+ * decisive (|score| >= 0.3), else the way its lineage tree of two would go (a is the root when
+ * score + covB > -score + covA; a tie goes to the smaller id). In larger stories the tree may
+ * decide otherwise; those pairs are analysed again.
+ */
+export function likelySource(score: number, covA: number, covB: number, a: string, b: string): boolean {
+  if (Math.abs(score) >= 0.3) return score > 0;
+  const v = 2 * score - covA + covB;
+  return Math.abs(v) > 1e-9 ? v > 0 : a < b;
 }
 
 const pairKey = (a: string, b: string) => `${a}\u0000${b}`;
@@ -919,24 +978,50 @@ export class ChangeBook {
   add(a: string, b: string, e: EdgeChanges): void {
     this.m.set(pairKey(a, b), e);
   }
-  /** Set `changes` on each pair (source -> derived) and name the documents new quotes come from. */
-  attach(pairs: { source: string; derived: string; relation: string; changes?: Change[] }[]): void {
+  /**
+   * Set `changes` on each pair (source -> derived) and name the documents new quotes come from.
+   * A pair the relate step oriented otherwise than guessed is analysed again, its documents read
+   * with `load` (a chunk at a time).
+   */
+  async attach(
+    pairs: { source: string; derived: string; relation: string; passages: Passage[]; changes?: Change[] }[],
+    load: (ids: string[]) => Promise<Map<string, ChangeDoc>>,
+    own: (s: string) => string = (s) => s,
+  ): Promise<void> {
     const held = new Map<string, { span: Span; other: string }[]>();
     const hold = (id: string, spans: Span[], other: string) => {
       let l = held.get(id);
       if (!l) held.set(id, (l = []));
       for (const span of spans) l.push({ span, other });
     };
-    for (const p of pairs) {
-      if (p.relation === 'related') continue;
-      const fwd = this.m.get(pairKey(p.source, p.derived));
-      const x = fwd ? fwd.ab : this.m.get(pairKey(p.derived, p.source))?.ba;
-      if (!x) continue;
+    const set = (p: (typeof pairs)[number], x: ChangeAnalysis) => {
       p.changes = x.changes;
       hold(p.source, x.heldSource, p.derived);
       hold(p.derived, x.heldDerived, p.source);
+    };
+    const again: (typeof pairs)[number][] = [];
+    for (const p of pairs) {
+      if (p.relation === 'related') continue;
+      const fwd = this.m.get(pairKey(p.source, p.derived));
+      const bwd = this.m.get(pairKey(p.derived, p.source));
+      const x = fwd ? fwd.ab : bwd?.ba;
+      if (x) set(p, x);
+      else if (fwd || bwd) again.push(p);
+    }
+    this.m.clear();
+    for (let lo = 0; lo < again.length; lo += 512) {
+      const chunk = again.slice(lo, lo + 512);
+      const docs = await load([...new Set(chunk.flatMap((p) => [p.source, p.derived]))]);
+      const quotes = quoteCache();
+      const t0 = performance.now();
+      for (const p of chunk) {
+        const s = docs.get(p.source);
+        const d = docs.get(p.derived);
+        if (s && d) set(p, keepOwn(analyzeChanges(s, d, p.passages, quotes), own));
+      }
+      changeTiming.seconds += (performance.now() - t0) / 1000;
+      changeTiming.redone += chunk.length;
     }
     traceNewQuotes(pairs, held);
-    this.m.clear();
   }
 }
