@@ -124,6 +124,7 @@ export function findQuotes(text: string, tokens: Tokens): Quote[] {
   const n = text.length;
   let i = 0;
   const MARK = /[“„«‟"‘]/g;
+  const STOP_CHARS = /[”»"’“„\n]/g;
   while (i < n && out.length < MAX_QUOTES) {
     MARK.lastIndex = i;
     const found = MARK.exec(text);
@@ -152,6 +153,14 @@ export function findQuotes(text: string, tokens: Tokens): Quote[] {
     let close = -1;
     const limit = Math.min(n, i + MAX_QUOTE);
     while (j < limit) {
+      // jump to the next character that can close, reopen or break the quote
+      STOP_CHARS.lastIndex = j;
+      const next = STOP_CHARS.exec(text);
+      if (!next || next.index >= limit) {
+        j = limit;
+        break;
+      }
+      j = next.index;
       const d = text[j];
       if (d === '”' || d === '»' || (d === '"' && !isWs(text[j - 1]))) {
         close = j;
@@ -267,6 +276,41 @@ function factsOf(text: string, span: Span, sentenceStart: (pos: number) => boole
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
+
+// Helpers of analyzeChanges at module level: tsx names every function it creates, and closures
+// made once per sentence cost more than their work.
+
+function negOf(t: Tokens, sp: Span): number {
+  let c = 0;
+  const [a0, a1] = tokenRange(t, sp[0], sp[1]);
+  for (let i = a0; i < a1; i++) if (NEGATIONS.has(t.hashes[i])) c++;
+  return c;
+}
+
+/** Negations, modals and directive verbs ("class\0word") in a span. */
+function markers(text: string, t: Tokens, sp: Span, mods: string[], dirs: string[]): { neg: number; hit: boolean } {
+  let neg = 0;
+  let hit = false;
+  const [a0, a1] = tokenRange(t, sp[0], sp[1]);
+  for (let i = a0; i < a1; i++) {
+    const h = t.hashes[i];
+    if (NEGATIONS.has(h)) (neg++, (hit = true));
+    const m = MODALS.get(h);
+    if (m) (mods.push(m), (hit = true));
+    const d = DIRECTIVES.get(h);
+    if (d) (dirs.push(d + '\u0000' + text.slice(t.starts[i], t.ends[i])), (hit = true));
+  }
+  return { neg, hit };
+}
+
+function cls(xs: string[]): string {
+  return xs.map((x) => x.split('\u0000')[0]).sort().join(' ');
+}
+
+function words(t: Tokens, sp: Span): number {
+  const [a0, a1] = tokenRange(t, sp[0], sp[1]);
+  return a1 - a0;
+}
 
 /** Every word of the span outside stopwords is capitalised or a number (a name, a date). */
 function namesOnly(text: string, span: Span, t: Tokens): boolean {
@@ -471,8 +515,11 @@ export function sameSpeaker(a: string, b: string): boolean {
 /** Quotes of a document, cached by the caller per document where it analyses many pairs. */
 export type QuoteCache = (side: ChangeDoc) => Quote[];
 
+/** Quotes of each document seen (a document is in many pairs, chunk after chunk). */
+const QUOTES = new WeakMap<Doc, Quote[]>();
+
 export function quoteCache(): QuoteCache {
-  const m = new WeakMap<Doc, Quote[]>();
+  const m = QUOTES;
   return (side) => {
     let x = m.get(side.doc);
     if (!x) m.set(side.doc, (x = findQuotes(side.doc.text, side.tokens)));
@@ -561,12 +608,6 @@ export function analyzeChanges(source: ChangeDoc, derived: ChangeDoc, passages: 
         });
       }
     } else {
-      const negOf = (t: Tokens, sp: Span) => {
-        let c = 0;
-        const [a0, a1] = tokenRange(t, sp[0], sp[1]);
-        for (let i = a0; i < a1; i++) if (NEGATIONS.has(t.hashes[i])) c++;
-        return c;
-      };
       let negS = 0;
       let negD = 0;
       for (const w of words) {
@@ -651,10 +692,6 @@ export function analyzeChanges(source: ChangeDoc, derived: ChangeDoc, passages: 
 
   // --- facts and claims, from the passages' word-level edits (outside matched quotes)
   const newSpeakers = changes.filter((c) => c.kind === 'speaker changed').map((c) => norm(c.newSpeaker!));
-  const words = (t: Tokens, sp: Span) => {
-    const [a0, a1] = tokenRange(t, sp[0], sp[1]);
-    return a1 - a0;
-  };
   for (const p of passages) {
     if (!p.edits?.length || p.kind === 'paraphrase') continue;
     const groups = new Map<number, Edit[]>();
@@ -698,30 +735,15 @@ export function analyzeChanges(source: ChangeDoc, derived: ChangeDoc, passages: 
       const dirS: string[] = [];
       const dirD: string[] = [];
       const marked: Edit[] = [];
-      const text_ = (t: Tokens, i: number) => (t === st ? S : D).slice(t.starts[i], t.ends[i]);
-      const scan = (t: Tokens, sp: Span, mods: string[], dirs: string[]) => {
-        let neg = 0;
-        let hit = false;
-        const [a0, a1] = tokenRange(t, sp[0], sp[1]);
-        for (let i = a0; i < a1; i++) {
-          if (NEGATIONS.has(t.hashes[i])) (neg++, (hit = true));
-          const m = MODALS.get(t.hashes[i]);
-          if (m) (mods.push(m), (hit = true));
-          const d = DIRECTIVES.get(t.hashes[i]);
-          if (d) (dirs.push(d + '\u0000' + text_(t, i)), (hit = true));
-        }
-        return { neg, hit };
-      };
       for (const e of g) {
-        const x = scan(st, e.source, modS, dirS);
-        const y = scan(dt, e.derived, modD, dirD);
+        const x = markers(S, st, e.source, modS, dirS);
+        const y = markers(D, dt, e.derived, modD, dirD);
         negS += x.neg;
         negD += y.neg;
         if (x.hit || y.hit) marked.push(e);
       }
       const negation = negS % 2 !== negD % 2;
       const modal = modS.sort().join(' ') !== modD.sort().join(' ');
-      const cls = (xs: string[]) => xs.map((x) => x.split('\u0000')[0]).sort().join(' ');
       const directive = dirS.length > 0 && dirD.length > 0 && cls(dirS) !== cls(dirD);
       if (!marked.length || (!negation && !modal && !directive)) continue;
       // the marked edits and their neighbours within three words
