@@ -122,6 +122,11 @@ export interface EngineOptions {
    * pairs in `scan` (default 4000, or the REPRINT_PARALLEL_MIN environment variable).
    */
   parallelMin?: number;
+  /**
+   * Analyse what each copy changed (`Pair.changes`; default true, or false when the
+   * REPRINT_CHANGES environment variable is 0).
+   */
+  changes?: boolean;
 }
 
 export interface Progress {
@@ -211,6 +216,7 @@ export class Engine {
       cacheSize: options.cacheSize ?? 4096,
       parallelMin: options.parallelMin ?? PARALLEL_MIN,
       oneShot: options.oneShot ?? false,
+      changes: options.changes ?? process.env.REPRINT_CHANGES !== '0',
     };
   }
 
@@ -447,7 +453,7 @@ export class Engine {
         // kept until the end: strings cut from a text would keep the whole text alive
         e.evidence = e.evidence.map(ownCopy);
         edges.push(e);
-        book.add(e.a, e.b, edgeChanges(a, b, res[i], likelySource(e.score, e.covA, e.covB, e.a, e.b), quotes, ownCopy, [citesOf(c[i].a), citesOf(c[i].b)]));
+        if (this.o.changes) book.add(e.a, e.b, edgeChanges(a, b, res[i], likelySource(e.score, e.covA, e.covB, e.a, e.b), quotes, ownCopy, [citesOf(c[i].a), citesOf(c[i].b)]));
         for (const d of [a, b])
           if (!words.has(d.doc.id)) {
             words.set(d.doc.id, wordCount(d.tokens));

@@ -558,7 +558,10 @@ export function analyzeChanges(source: ChangeDoc, derived: ChangeDoc, passages: 
     quoteSpansD.push(d.span);
     const who = s.speaker ?? d.speaker;
     const of = who ? ` of ${who}` : '';
-    const r = diffTokens(st.hashes, s.t0, s.t1, dt.hashes, d.t0, d.t1, s.t1 - s.t0 + d.t1 - d.t0);
+    // the same words (the usual case) need no diff
+    let same = s.t1 - s.t0 === d.t1 - d.t0;
+    for (let k = 0; same && k < s.t1 - s.t0; k++) same = st.hashes[s.t0 + k] === dt.hashes[d.t0 + k];
+    const r = same ? null : diffTokens(st.hashes, s.t0, s.t1, dt.hashes, d.t0, d.t1, s.t1 - s.t0 + d.t1 - d.t0);
     const words: WordChange[] = [];
     if (r) {
       const { ma, mb } = r;
