@@ -36,6 +36,8 @@ interface RunResult {
   hits: number;
   candidates: number;
   byKind: Record<string, { truth: number; hit: number }>;
+  /** Seconds of the scan spent in the change analysis (src/relate/changes.ts). */
+  changesSeconds: number;
 }
 
 async function corpusFor(n: number): Promise<string> {
@@ -52,6 +54,7 @@ async function one(n: number): Promise<RunResult> {
   const { Engine } = await import('../src/engine.ts');
   const { readSources } = await import('../src/ingest/index.ts');
   const { openStore } = await import('../src/store/index.ts');
+  const { changeTiming } = await import('../src/relate/changes.ts');
   const dir = await corpusFor(n);
   let dbPath: string | undefined;
   if (values.store === 'duckdb') {
@@ -92,6 +95,7 @@ async function one(n: number): Promise<RunResult> {
     hits,
     candidates: result.stats.candidates,
     byKind,
+    changesSeconds: changeTiming.seconds,
   };
 }
 
@@ -115,11 +119,11 @@ if (values.one) {
     results.push(JSON.parse(line));
   }
   console.log(`Scale: generated corpora (bench/gen, reuse ${values.reuse}), store ${values.store}, ${values.workers} workers, ${availableParallelism()} cores, load ${loadavg()[0].toFixed(1)}\n`);
-  console.log('| documents | MB | add s | scan s | total s | docs/s | peak RSS MB | candidates | planted | found | recall | precision |');
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| documents | MB | add s | scan s | total s | docs/s | peak RSS MB | candidates | planted | found | recall | precision | changes s |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results)
     console.log(
-      `| ${r.n.toLocaleString('en-US')} | ${r.mb.toFixed(0)} | ${r.addSeconds.toFixed(1)} | ${r.scanSeconds.toFixed(1)} | ${r.seconds.toFixed(1)} | ${(r.n / r.seconds).toFixed(0)} | ${r.maxRssMB.toFixed(0)} | ${r.candidates} | ${r.truth} | ${r.found} | ${(r.hits / r.truth).toFixed(3)} | ${(r.found ? r.hits / r.found : 0).toFixed(3)} |`,
+      `| ${r.n.toLocaleString('en-US')} | ${r.mb.toFixed(0)} | ${r.addSeconds.toFixed(1)} | ${r.scanSeconds.toFixed(1)} | ${r.seconds.toFixed(1)} | ${(r.n / r.seconds).toFixed(0)} | ${r.maxRssMB.toFixed(0)} | ${r.candidates} | ${r.truth} | ${r.found} | ${(r.hits / r.truth).toFixed(3)} | ${(r.found ? r.hits / r.found : 0).toFixed(3)} | ${r.changesSeconds.toFixed(1)} (${((100 * r.changesSeconds) / Math.max(1e-9, r.seconds - r.changesSeconds)).toFixed(1)}%) |`,
     );
   console.log('\nrecall by kind:');
   for (const r of results)

@@ -11,6 +11,7 @@ import { minhashOf, shinglesOf } from './fingerprint/minhash.ts';
 import { align } from './align/index.ts';
 import { addRelated, coveredTokens, passageCoverage, edgeOf, relateEdges, titleOf, wordCount, type Edge, type Relations, type RelateOptions } from './relate/index.ts';
 import { citations, directionVote, type Citation } from './relate/direction.ts';
+import { ChangeBook, edgeChanges, likelySource, quoteCache } from './relate/changes.ts';
 import { MemoryStore } from './store/memory.ts';
 import type { CandidatePair, IndexEntry, Store } from './store/store.ts';
 import { WorkerPool } from './parallel/pool.ts';
@@ -121,6 +122,11 @@ export interface EngineOptions {
    * pairs in `scan` (default 4000, or the REPRINT_PARALLEL_MIN environment variable).
    */
   parallelMin?: number;
+  /**
+   * Analyse what each copy changed (`Pair.changes`; default true, or false when the
+   * REPRINT_CHANGES environment variable is 0).
+   */
+  changes?: boolean;
 }
 
 export interface Progress {
@@ -210,6 +216,7 @@ export class Engine {
       cacheSize: options.cacheSize ?? 4096,
       parallelMin: options.parallelMin ?? PARALLEL_MIN,
       oneShot: options.oneShot ?? false,
+      changes: options.changes ?? process.env.REPRINT_CHANGES !== '0',
     };
   }
 
@@ -419,6 +426,8 @@ export class Engine {
     const edges: Edge[] = [];
     const titles = new Map<string, string>();
     const words = new Map<string, number>();
+    // what each copy changed, analysed from the passages while both documents are loaded
+    const book = new ChangeBook();
     const pool = candidates.length >= this.o.parallelMin ? this.workerPool() : null;
     const chunk = pool ? 256 : 1024;
     let done = 0;
@@ -434,6 +443,7 @@ export class Engine {
         if (!x) cites.set(id, (x = citations(docs.get(id)!.doc.text)));
         return x;
       };
+      const quotes = quoteCache();
       for (let i = 0; i < c.length; i++) {
         if (!res[i].length) continue;
         const a = docs.get(c[i].a)!;
@@ -443,6 +453,7 @@ export class Engine {
         // kept until the end: strings cut from a text would keep the whole text alive
         e.evidence = e.evidence.map(ownCopy);
         edges.push(e);
+        if (this.o.changes) book.add(e.a, e.b, edgeChanges(a, b, res[i], likelySource(e.score, e.covA, e.covB, e.a, e.b), quotes, ownCopy, [citesOf(c[i].a), citesOf(c[i].b)]));
         for (const d of [a, b])
           if (!words.has(d.doc.id)) {
             words.set(d.doc.id, wordCount(d.tokens));
@@ -511,6 +522,21 @@ export class Engine {
     } else {
       rel = relateEdges(edges, (id) => titles.get(id) ?? id, this.o.relate);
     }
+    // pairs oriented otherwise than guessed are analysed again (documents at hand, or read back)
+    await book.attach(
+      rel.pairs,
+      async (want) => {
+        const out = new Map<string, Prepared>();
+        const missing = want.filter((id) => {
+          const d = docs.get(id);
+          if (d) out.set(id, { doc: d, tokens: tokens.get(id)! });
+          return !d;
+        });
+        if (missing.length) for (const [id, p] of await this.preparedMany(missing)) out.set(id, p);
+        return out;
+      },
+      ownCopy,
+    );
     const s = this.store as Store & { chars?: () => Promise<number> };
     let chars = 0;
     if (s.chars) chars = await s.chars();

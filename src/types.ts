@@ -113,6 +113,51 @@ export interface Direction {
   evidence: string[];
 }
 
+/** What a copy changed in what it took (src/relate/changes.ts); kinds most important first. */
+export type ChangeKind =
+  | 'speaker changed'
+  | 'quote altered'
+  | 'fact changed'
+  | 'claim changed'
+  | 'quote truncated'
+  | 'quote dropped'
+  | 'attribution dropped'
+  | 'new quote'
+  | 'quote punctuation'
+  | 'framing added';
+
+/** One word-level difference inside a quote. */
+export interface WordChange {
+  op: Edit['op'];
+  source: Span;
+  derived: Span;
+}
+
+export interface Change {
+  kind: ChangeKind;
+  /** Span in the source (null when the source has no counterpart: a new quote, framing). */
+  source: Span | null;
+  /** Span in the copy (null when the copy has none: a dropped quote or credit). */
+  derived: Span | null;
+  /** One line for a person. */
+  explanation: string;
+  /** The text concerned on each side (shortened). */
+  before?: string;
+  after?: string;
+  /** Who is quoted (in the source, and in the copy when it differs). */
+  speaker?: string;
+  newSpeaker?: string;
+  /** Quote altered: the word diff. */
+  words?: WordChange[];
+  /** Quote altered, claim changed: a negation appears or disappears. */
+  negation?: boolean;
+  /** New quote: another scanned document that holds it. */
+  tracedTo?: string;
+  /** Framing added: share of the copy's words in this part, and where it is. */
+  share?: number;
+  where?: 'before' | 'between' | 'after';
+}
+
 export interface Pair {
   source: string;
   derived: string;
@@ -122,6 +167,8 @@ export interface Pair {
   derivedCoverage: number;
   direction: Direction;
   passages: Passage[];
+  /** What the derived document changed, most important first (absent for "related" pairs). */
+  changes?: Change[];
 }
 
 export interface Story {

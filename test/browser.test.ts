@@ -189,6 +189,23 @@ test('a document with <script> and <img onerror> shows as text and runs nothing'
   await page.close();
 });
 
+test('pair view: what changed, most important first; a click shows it in both texts', async () => {
+  const S2 = seedId('002');
+  const page = await newPage();
+  await page.goto(`${running.url}/#/pair/${S0}/${S2}`);
+  await page.waitForSelector('#changes li');
+  const items = await page.locator('#changes li').allTextContents();
+  assert.ok(items.some((t) => t.startsWith('claim changed') && t.includes('instructs officers not to assist')), items.join('\n'));
+  assert.ok(items.some((t) => t.startsWith('quote punctuation')));
+  assert.ok(items.some((t) => t.startsWith('attribution dropped') && t.includes('Fox News')));
+  const i = items.findIndex((t) => t.startsWith('claim changed'));
+  await page.locator('#changes li').nth(i).click();
+  assert.ok((await page.locator('#left .what.focus').count()) > 0, 'source side marked');
+  assert.match((await page.locator('#right .what.focus').allTextContents()).join(''), /instructs officers not to assist/);
+  await shot(page, 'pair-changes');
+  await page.close();
+});
+
 test('add page: a pasted document is added through the API', async () => {
   const page = await newPage();
   await page.goto(running.url + '/#/add');

@@ -13,9 +13,11 @@ interface StoryMember extends DocSummary { parent: string | null; depth: number;
 interface StoryEdge { source: string; derived: string; relation: string; reuse: number; sourceCoverage: number; derivedCoverage: number; confidence: number; evidence: string[]; lineage: boolean }
 interface StoryView extends StorySummary { parents: Record<string, string>; members: StoryMember[]; relatedDocs: DocSummary[]; edges: StoryEdge[] }
 interface PairPassage { source: Span; derived: Span; similarity: number; kind: string; edits?: { op: string; source: Span; derived: Span }[] }
+interface PairChange { kind: string; source: Span | null; derived: Span | null; explanation: string; tracedTo?: string }
 interface PairView {
   source: DocView; derived: DocView; relation: string | null; found: boolean;
   sourceCoverage: number; derivedCoverage: number; direction: { confidence: number; evidence: string[] }; passages: PairPassage[];
+  changes?: PairChange[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -124,6 +126,8 @@ interface Layer {
   passage?: number;
   cls?: string;
   title?: string;
+  /** Change number: the piece gets data-c (see "What changed" in the pair view). */
+  change?: number;
 }
 
 function renderText(container: HTMLElement, text: string, layers: Layer[]): void {
@@ -159,6 +163,8 @@ function renderText(container: HTMLElement, text: string, layers: Layer[]): void
       if (p.title) node.title = p.title;
     }
     for (const l of active) if (l.cls) node.classList.add(l.cls);
+    const ch = active.find((l) => l.change !== undefined);
+    if (ch) node.dataset.c = String(ch.change);
     const t = active.find((l) => l.passage === undefined && l.title);
     if (t) node.title = (node.title ? node.title + ' — ' : '') + t.title;
     frag.append(node);
@@ -183,7 +189,7 @@ document.addEventListener('keydown', (e) => {
   keyHandler?.(e);
 });
 
-function sideBySide(left: Side, right: Side, passages: SPassage[]): HTMLElement {
+function sideBySide(left: Side, right: Side, passages: SPassage[], extra: [Layer[], Layer[]] = [[], []]): HTMLElement {
   const wrap = el('div', { className: 'sbs' });
   const status = el('span', { className: 'status', textContent: passages.length + ' passage' + (passages.length === 1 ? '' : 's') + '. ' });
   const linkBox = el('input', { type: 'checkbox' });
@@ -221,6 +227,7 @@ function sideBySide(left: Side, right: Side, passages: SPassage[]): HTMLElement 
     });
     for (const b of side.doc.boilerplate) layers.push({ span: b, cls: 'boiler', title: 'boilerplate' });
     for (const b of side.doc.outside) layers.push({ span: b, cls: 'outside' });
+    layers.push(...extra[k]);
     renderText(pane, side.doc.text, layers);
     const meta = [side.doc.site, side.doc.date].filter(Boolean).join(' · ');
     cols.append(
@@ -596,10 +603,37 @@ async function pairPage(root: HTMLElement, a: string, b: string): Promise<void> 
       el('div', { textContent: pct(p.derivedCoverage) + ' of ' + p.derived.id + ' comes from it · ' + (p.relation ?? 'not found by the scan') + ' · ' + p.passages.length + ' passage' + (p.passages.length === 1 ? '' : 's') }),
       el('div', { className: 'ev', textContent: 'Direction (' + pct(p.direction.confidence) + ' sure): ' + p.direction.evidence.join('; ') }),
     ),
+  );
+  // What changed, most important first; a click shows the change in both texts.
+  const changes = p.changes ?? [];
+  const marks: [Layer[], Layer[]] = [[], []];
+  changes.forEach((c, i) => {
+    if (c.source) marks[0].push({ span: c.source, cls: 'what', title: c.kind, change: i });
+    if (c.derived) marks[1].push({ span: c.derived, cls: 'what', title: c.kind, change: i });
+  });
+  if (changes.length) {
+    const list = el('ol', { className: 'changes', id: 'changes' });
+    changes.forEach((c, i) => {
+      const item = el('li', {}, el('b', { textContent: c.kind }), ': ' + c.explanation, ' ', c.tracedTo ? link(pairHref(c.tracedTo, p.derived.id), '(see ' + c.tracedTo + ')') : '');
+      item.addEventListener('click', () => {
+        for (const m of root.querySelectorAll('.what.focus')) m.classList.remove('focus');
+        for (const pane of root.querySelectorAll<HTMLElement>('.pane')) {
+          const ms = pane.querySelectorAll<HTMLElement>('[data-c="' + i + '"]');
+          ms.forEach((m) => m.classList.add('focus'));
+          if (ms[0]) pane.scrollTop = Math.max(0, ms[0].offsetTop - pane.clientHeight / 4);
+        }
+      });
+      list.append(item);
+    });
+    root.append(el('details', { className: 'what-changed' }, el('summary', { textContent: 'What changed (' + changes.length + '): ' + changes[0].kind }), list));
+    (root.querySelector('details.what-changed') as HTMLDetailsElement).open = true;
+  } else root.append(el('div', { className: 'muted small', id: 'changes', textContent: 'No change found in what was reused.' }));
+  root.append(
     sideBySide(
       { heading: 'Source', doc: p.source },
       { heading: 'Copy', doc: p.derived },
       p.passages.map((x) => ({ left: x.source, right: x.derived, kind: x.kind, similarity: x.similarity, edits: (x.edits ?? []).map((e) => ({ op: e.op, left: e.source, right: e.derived })) })),
+      marks,
     ),
   );
 }

@@ -43,7 +43,7 @@ export function rng(seed: number): () => number {
   };
 }
 
-async function trainingTexts(base: string): Promise<string[]> {
+export async function trainingTexts(base: string): Promise<string[]> {
   const out: string[] = [];
   const walk = async (dir: string) => {
     for (const e of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {

@@ -51,6 +51,12 @@ mark.focus { outline: 2px solid var(--accent); }
 .boiler { color:#a0a0a8; }
 .chg { text-decoration: underline wavy #c0392b; }
 .legend { font-size:12.5px; color:var(--muted); }
+.changes { margin: 6px 0 12px; padding-left: 20px; font-size:13.5px; max-height: 30vh; overflow:auto; }
+.changes li { cursor:pointer; margin: 2px 0; }
+.changes li:hover { background:#f1f4fb; }
+.changes .kind { font-weight:600; }
+.what { box-shadow: inset 0 -2px 0 #8e44ad; }
+.what.focus { background:#f3e5ff; outline: 2px solid #8e44ad; }
 `;
 
 const SCRIPT = `
@@ -63,9 +69,10 @@ const pct = x => Math.round(x * 100) + '%';
 function cpSlice(chars, s, e) { return chars.slice(s, e).join(''); }
 
 // Render text (array of code points) with passages highlighted, changes and boilerplate marked.
-function render(container, text, marks, changes, boiler) {
+function render(container, text, marks, changes, boiler, what = []) {
   const chars = Array.from(text);
   const cuts = new Set([0, chars.length]);
+  for (const w of what) { cuts.add(w.span[0]); cuts.add(w.span[1]); }
   for (const m of marks) { cuts.add(m.span[0]); cuts.add(m.span[1]); }
   for (const c of changes) { cuts.add(c[0]); cuts.add(c[1]); }
   for (const b of boiler) { cuts.add(b[0]); cuts.add(b[1]); }
@@ -87,6 +94,8 @@ function render(container, text, marks, changes, boiler) {
     } else node = el('span', { textContent: piece });
     if (isChange) node.classList.add('chg');
     if (isBoiler) node.classList.add('boiler');
+    const w = what.find(w => w.span[0] <= s && e <= w.span[1]);
+    if (w) { node.classList.add('what'); node.dataset.c = w.index; node.title = (node.title ? node.title + '; ' : '') + w.kind; }
     container.append(node);
   }
 }
@@ -114,8 +123,26 @@ function showPair(p) {
   const mk = (side) => p.passages.map((x, i) => ({ span: x[side], color: colors[i % colors.length], index: i, title: x.kind + ', similarity ' + pct(x.similarity) }));
   const changes = (side) => p.passages.flatMap(x => (x.edits || []).map(e => e[side]));
   const left = el('div', { className: 'text', id: 'left' }), right = el('div', { className: 'text', id: 'right' });
-  render(left, s.text, mk('source'), changes('source'), s.boilerplate);
-  render(right, d.text, mk('derived'), changes('derived'), d.boilerplate);
+  // What changed: one line each, most important first; a click shows it on both sides.
+  const what = (side) => (p.changes || []).map((c, i) => ({ span: c[side], index: i, kind: c.kind })).filter(w => w.span);
+  if ((p.changes || []).length) {
+    const list = el('ol', { className: 'changes', id: 'changes' });
+    p.changes.forEach((c, i) => {
+      const li = el('li', {}, el('span', { className: 'kind', textContent: c.kind }), ': ' + c.explanation);
+      li.onclick = () => {
+        for (const m of document.querySelectorAll('.what.focus')) m.classList.remove('focus');
+        for (const side of ['left', 'right']) {
+          const ms = document.querySelectorAll('#' + side + ' [data-c="' + i + '"]');
+          for (const m of ms) m.classList.add('focus');
+          if (ms[0]) ms[0].scrollIntoView({ block: 'center', behavior: 'smooth' });
+        }
+      };
+      list.append(li);
+    });
+    view.append(el('div', { className: 'legend', textContent: 'What changed (' + p.changes.length + '), most important first; click one to see it:' }), list);
+  }
+  render(left, s.text, mk('source'), changes('source'), s.boilerplate, what('source'));
+  render(right, d.text, mk('derived'), changes('derived'), d.boilerplate, what('derived'));
   view.append(el('div', { className: 'cols' },
     el('div', { className: 'col' }, el('h3', { textContent: 'Source: ' + s.id + ' — ' + s.title }), left),
     el('div', { className: 'col' }, el('h3', { textContent: 'Derived: ' + d.id + ' — ' + d.title }), right)));
@@ -275,6 +302,12 @@ function page(
         kind: x.kind,
         similarity: x.similarity,
         edits: x.edits?.map((e) => ({ op: e.op, source: span(p.source, e.source), derived: span(p.derived, e.derived) })),
+      })),
+      changes: (p.changes ?? []).map((c) => ({
+        kind: c.kind,
+        explanation: c.explanation,
+        source: c.source && span(p.source, c.source),
+        derived: c.derived && span(p.derived, c.derived),
       })),
     })),
   };

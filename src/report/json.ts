@@ -8,7 +8,7 @@
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Doc, Edit, InputProblem, Pair, Passage, PassageKind, Relation, Span, Story } from '../types.ts';
+import type { Change, Doc, Edit, InputProblem, Pair, Passage, PassageKind, Relation, Span, Story } from '../types.ts';
 import { toOriginal } from '../clean/offsets.ts';
 import type { ScanResult } from '../engine.ts';
 import { titleOf } from '../relate/index.ts';
@@ -48,6 +48,21 @@ export interface ReportPair {
   derivedCoverage: number;
   direction: { confidence: number; evidence: string[] };
   passages: ReportPassage[];
+  /** What the derived document changed, most important first (src/relate/changes.ts). */
+  changes?: ReportChange[];
+}
+
+/** A change with its spans in code points of the original texts (null: no counterpart). */
+export type ReportChange = Omit<Change, 'source' | 'derived' | 'words'> & {
+  source: Span | null;
+  derived: Span | null;
+  words?: { op: Edit['op']; source: Span; derived: Span }[];
+};
+
+export function changeToReport(source: Doc, derived: Doc, c: Change): ReportChange {
+  const out: ReportChange = { ...c, source: c.source && toOriginal(source, c.source), derived: c.derived && toOriginal(derived, c.derived) };
+  if (c.words) out.words = c.words.map((w) => ({ op: w.op, source: toOriginal(source, w.source), derived: toOriginal(derived, w.derived) }));
+  return out;
 }
 
 export interface Report {
@@ -85,6 +100,7 @@ export function pairToReport(docs: Map<string, Doc>, p: Pair): ReportPair {
     derivedCoverage: round(p.derivedCoverage),
     direction: { confidence: round(p.direction.confidence), evidence: p.direction.evidence },
     passages: p.passages.map((x) => passageToReport(s, d, x)),
+    ...(p.changes ? { changes: p.changes.map((c) => changeToReport(s, d, c)) } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import type { Pair, Story, InputProblem } from '../types.ts';
 import type { ScanResult } from '../engine.ts';
 import { count } from './words.ts';
 import { docsOf, pairChunks, pairToReport, type Report, type ReportPair } from './json.ts';
+import { changesLine } from '../relate/changes.ts';
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
@@ -34,6 +35,8 @@ interface SummaryInput {
   problems: InputProblem[];
   /** The line for the lineage edge parent -> child ('' when the scan has no pair between them). */
   edge(parent: string, child: string): string;
+  /** What the child changed, most important first ('' when nothing, or no pair). */
+  changes?(parent: string, child: string): string;
   /** Pairs sharing text (not "related"), and duplicates among them. */
   sharing: number;
   duplicates: number;
@@ -58,6 +61,8 @@ function render(s: SummaryInput, maxStories: number): string {
       kids.forEach((kid, i) => {
         const last = i === kids.length - 1;
         lines.push(`${prefix}${last ? '└─' : '├─'} ${kid}  ${s.edge(id, kid)}`);
+        const changed = s.changes?.(id, kid);
+        if (changed) lines.push(`${prefix}${last ? '   ' : '│  '}   what changed: ${changed}`);
         walk(kid, prefix + (last ? '   ' : '│  '));
       });
     };
@@ -114,6 +119,10 @@ export function summary(report: Report, maxStories = MAX_STORIES): string {
         const p = byPair.get(key(id, kid)) ?? byPair.get(key(kid, id));
         return p ? (p.source === id ? describe(p, known.has(p.derived)) : `shares text with ${id} (direction unclear)`) : '';
       },
+      changes: (id, kid) => {
+        const p = byPair.get(key(id, kid));
+        return p?.changes ? changesLine(p.changes) : '';
+      },
       sharing: report.pairs.filter((p) => p.relation !== 'related').length,
       duplicates: report.pairs.filter((p) => p.relation === 'duplicate').length,
       notInStory: report.documents.filter((d) => !inStory.has(d.id)).length,
@@ -151,6 +160,10 @@ export async function scanSummary(result: ScanResult, maxStories = MAX_STORIES):
     const docs = await docsOf(result, c.ids);
     for (const p of c.pairs) lines.set(p, describe(pairToReport(docs, p), true));
   }
+  const changed = (id: string, kid: string) => {
+    const p = byPair.get(key(id, kid));
+    return p?.changes ? changesLine(p.changes) : '';
+  };
   let sharing = 0;
   let duplicates = 0;
   for (const p of result.pairs) {
@@ -166,6 +179,7 @@ export async function scanSummary(result: ScanResult, maxStories = MAX_STORIES):
         const p = byPair.get(key(id, kid)) ?? byPair.get(key(kid, id));
         return p ? (p.source === id ? lines.get(p)! : `shares text with ${id} (direction unclear)`) : '';
       },
+      changes: changed,
       sharing,
       duplicates,
       note: result.complete

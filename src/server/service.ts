@@ -2,13 +2,14 @@
 // [start, end) in Unicode code points of the document's original text (or of the posted text
 // for a trace), like report.json.
 
-import type { Doc, InputProblem, Pair, Passage, Source, Span, Story } from '../types.ts';
+import type { Change, Doc, InputProblem, Pair, Passage, Source, Span, Story } from '../types.ts';
 import type { Engine, ScanResult } from '../engine.ts';
 import { codePointIndex, toOriginal } from '../clean/offsets.ts';
 import { tokenize } from '../text/tokens.ts';
 import { passageCoverage } from '../relate/coverage.ts';
 import { titleOf } from '../relate/index.ts';
-import { LOAD_CHUNK, type ReportPassage } from '../report/json.ts';
+import { LOAD_CHUNK, type ReportChange, type ReportPassage } from '../report/json.ts';
+import { analyzeChanges } from '../relate/changes.ts';
 
 export interface DocSummary {
   id: string;
@@ -91,6 +92,8 @@ export interface PairView {
   derivedCoverage: number;
   direction: { confidence: number; evidence: string[] };
   passages: ReportPassage[];
+  /** What the derived document changed, most important first (as in report.json). */
+  changes: ReportChange[];
 }
 
 export interface TracePassage {
@@ -305,6 +308,13 @@ export function docView(doc: Doc, view: ViewMode = 'original'): DocView {
 export function passageView(p: Passage, ss: (s: Span) => Span, sd: (s: Span) => Span): ReportPassage {
   const out: ReportPassage = { source: ss(p.source), derived: sd(p.derived), similarity: round(p.similarity), kind: p.kind };
   if (p.edits?.length) out.edits = p.edits.map((e) => ({ op: e.op, source: ss(e.source), derived: sd(e.derived) }));
+  return out;
+}
+
+/** A change with its spans converted (like report.json's changes). */
+export function changeView(c: Change, ss: (s: Span) => Span, sd: (s: Span) => Span): ReportChange {
+  const out: ReportChange = { ...c, source: c.source && ss(c.source), derived: c.derived && sd(c.derived) };
+  if (c.words) out.words = c.words.map((w) => ({ op: w.op, source: ss(w.source), derived: sd(w.derived) }));
   return out;
 }
 
@@ -537,6 +547,7 @@ export class Service {
         derivedCoverage: round(found.derivedCoverage),
         direction: { confidence: round(found.direction.confidence), evidence: found.direction.evidence },
         passages: found.passages.map((p) => passageView(p, ss, sd)),
+        changes: (found.changes ?? []).map((c) => changeView(c, ss, sd)),
       };
     }
     const ta = tokenize(da.text, da.boilerplate);
@@ -551,6 +562,7 @@ export class Service {
       derivedCoverage: round(passageCoverage(tb, ta, passages, 'derived')),
       direction: { confidence: 0.5, evidence: ['not found by the scan; aligned on request, order as asked'] },
       passages: passages.map((p) => passageView(p, spanner(da, view), spanner(db, view))),
+      changes: analyzeChanges({ doc: da, tokens: ta }, { doc: db, tokens: tb }, passages).changes.map((c) => changeView(c, spanner(da, view), spanner(db, view))),
     };
   }
 
