@@ -22,7 +22,7 @@ groups them into stories and writes a report folder (report.json and index.html)
   --json       print report.json to standard output instead of the summary
   --no-report  do not write the report folder
   --db FILE    use (and add the PATHs to) the index file FILE, and report on everything in it;
-               with --db, PATH may be left out
+               with --db, PATH may be left out. FILE may be clickhouse://HOST:PORT/DB
   --workers N  worker threads (default: every core)
   --quiet      no progress output`;
 
