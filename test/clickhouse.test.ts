@@ -54,6 +54,8 @@ function sql(port: number, q: string): Promise<string> {
   });
 }
 
+const duckdbEssence = new Map<string, ReturnType<typeof essence>>();
+
 for (const [name, input, queries] of [
   ['seeds', SEEDS, readdirSync(SEEDS).map((f) => SEEDS + f)],
   ['bbc', DATA + 'bbc', ['business/001.txt', 'sport/100.txt', 'tech/050.txt', 'politics/200.txt'].map((f) => `${DATA}bbc/${f}`)],
@@ -66,6 +68,7 @@ for (const [name, input, queries] of [
     const c = cli(['scan', input, '--db', url, '--json', '--no-report', '--quiet']);
     assert.equal(c.status, 0, c.stderr);
     const a = essence(d.stdout);
+    duckdbEssence.set(name, a);
     const b = essence(c.stdout);
     assert.ok(a.pairs.length > 0 && a.stories.length > 0, 'something to compare');
     assert.deepEqual(b, a);
@@ -82,6 +85,47 @@ for (const [name, input, queries] of [
     assert.deepEqual(essence(again.stdout), a);
   });
 }
+
+function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [ROOT + 'bin/reprint.js', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (b) => (stdout += b));
+    p.stderr.on('data', (b) => (stderr += b));
+    p.on('exit', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+test('two processes share a scan: each aligns its own units, both report what one process does', { skip }, async () => {
+  const url = ch.url('bbc');
+  const want = duckdbEssence.get('bbc');
+  assert.ok(want, 'the bbc test ran first');
+  const [p1, p2] = await Promise.all([
+    run(['scan', '--db', url, '--share', '1/2', '--json', '--no-report', '--quiet', '--workers', '1']),
+    run(['scan', '--db', url, '--share', '2/2', '--json', '--no-report', '--quiet', '--workers', '1']),
+  ]);
+  assert.equal(p1.status, 0, p1.stderr);
+  assert.equal(p2.status, 0, p2.stderr);
+  assert.deepEqual(essence(p1.stdout), want);
+  assert.deepEqual(essence(p2.stdout), want);
+  // units split by part, none done twice
+  const rows = (await sql(ch.http[0], 'SELECT unit, part FROM bbc.scan_results ORDER BY unit FORMAT TSV')).split('\n').map((l) => l.split('\t').map(Number));
+  const units = Number(await sql(ch.http[0], 'SELECT units FROM bbc.scan_runs'));
+  assert.ok(units >= 2, `units: ${units}`);
+  assert.equal(rows.length, units, 'each unit done once');
+  for (const [u, part] of rows) assert.equal(part, (u % 2) + 1, `unit ${u} by process ${part}`);
+  const pairs = Number(await sql(ch.http[0], 'SELECT count() FROM bbc.candidates'));
+  assert.equal(pairs, want.candidates, 'candidate pairs stored once, over the shards');
+  // run again: the stored units are used, nothing is aligned twice
+  const again = cli(['scan', '--db', url, '--share', '1/1', '--json', '--no-report', '--quiet']);
+  assert.equal(again.status, 0, again.stderr);
+  assert.deepEqual(essence(again.stdout), want);
+  assert.equal(Number(await sql(ch.http[0], 'SELECT count() FROM bbc.scan_results')), units);
+  const bad = cli(['scan', SEEDS, '--db', url, '--share', '1/2']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--share scans what is indexed/);
+});
 
 test('the index is spread over both shards, behind Distributed tables', { skip }, async () => {
   const counts = [];
@@ -106,7 +150,7 @@ test('the index is spread over both shards, behind Distributed tables', { skip }
 
 test('candidate pairs from the shards equal PostingsIndex, with a lowered cut-off and star links', { skip }, async () => {
   const engine = new Engine();
-  const entries = [];
+  const entries: ReturnType<Engine['fingerprint']>[] = [];
   for await (const s of readSources([DATA + 'bbc'], () => {})) {
     const doc = engine.clean(s);
     if (doc) entries.push(engine.fingerprint(doc));

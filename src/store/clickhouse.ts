@@ -30,7 +30,7 @@
 import { Readable } from 'node:stream';
 import { createClient, ClickHouseLogLevel, type ClickHouseClient } from '@clickhouse/client';
 import type { Doc } from '../types.ts';
-import type { CandidatePair, IndexEntry, LookupHit, Store } from './store.ts';
+import type { CandidatePair, IndexEntry, LookupHit, ScanShare, Store } from './store.ts';
 import { decodeDoc, encodeDoc, type DocRow } from './codec.ts';
 import { namedPairs, uniqueSorted, STAR_MIN } from './postings.ts';
 import { StoreError } from './duckdb.ts';
@@ -125,7 +125,7 @@ interface Shard {
 const DOC_COLS = 'n, id, path, meta, original, text, map, map_end, extra';
 const DOC_SCHEMA = `n UInt32, id String, path String, meta String, original String, text Nullable(String),
   map String, map_end Nullable(String), extra String, sig String, chars UInt32`;
-const TABLES = ['reprint_info', 'reprint_batches', 'docs_local', 'postings_local', 'pairparts_local', 'docs', 'postings', 'pairparts'];
+const TABLES = ['reprint_info', 'reprint_batches', 'docs_local', 'postings_local', 'pairparts_local', 'candidates_local', 'scan_runs', 'scan_results', 'docs', 'postings', 'pairparts', 'candidates'];
 
 export class ClickHouseStore implements Store {
   private idToN = new Map<string, number>();
@@ -278,14 +278,18 @@ export class ClickHouseStore implements Store {
       await this.command(s, `CREATE TABLE IF NOT EXISTS ${db}.docs_local (${DOC_SCHEMA}) ENGINE = MergeTree ORDER BY n`);
       await this.command(s, `CREATE TABLE IF NOT EXISTS ${db}.postings_local (h UInt32, n UInt32) ENGINE = MergeTree ORDER BY (h, n)`);
       await this.command(s, `CREATE TABLE IF NOT EXISTS ${db}.pairparts_local (a UInt32, b UInt32, allc UInt32, starc UInt32) ENGINE = MergeTree ORDER BY (a, b)`);
+      await this.command(s, `CREATE TABLE IF NOT EXISTS ${db}.candidates_local (run String, unit UInt32, a UInt32, b UInt32, shared UInt32) ENGINE = MergeTree ORDER BY (run, unit, a, b)`);
       if (this.S > 1) {
         const c = sqlString(this.target.cluster!);
         await this.command(s, `CREATE TABLE IF NOT EXISTS ${db}.docs AS ${db}.docs_local ENGINE = Distributed(${c}, ${db}, docs_local, n)`);
         await this.command(s, `CREATE TABLE IF NOT EXISTS ${db}.postings AS ${db}.postings_local ENGINE = Distributed(${c}, ${db}, postings_local, h)`);
         await this.command(s, `CREATE TABLE IF NOT EXISTS ${db}.pairparts AS ${db}.pairparts_local ENGINE = Distributed(${c}, ${db}, pairparts_local, cityHash64(a, b))`);
+        await this.command(s, `CREATE TABLE IF NOT EXISTS ${db}.candidates AS ${db}.candidates_local ENGINE = Distributed(${c}, ${db}, candidates_local, cityHash64(a, b))`);
       }
     }
     await this.command(this.main, `CREATE TABLE IF NOT EXISTS ${db}.reprint_batches (first UInt32, count UInt32, at DateTime) ENGINE = MergeTree ORDER BY first`);
+    await this.command(this.main, `CREATE TABLE IF NOT EXISTS ${db}.scan_runs (key String, run String, units UInt32, total UInt64, at DateTime) ENGINE = MergeTree ORDER BY key`);
+    await this.command(this.main, `CREATE TABLE IF NOT EXISTS ${db}.scan_results (run String, unit UInt32, part UInt32, result String, at DateTime) ENGINE = MergeTree ORDER BY (run, unit)`);
     // last: its presence says the schema is complete
     await this.command(this.main, `CREATE TABLE IF NOT EXISTS ${db}.reprint_info (key String, value String) ENGINE = MergeTree ORDER BY key`);
     await this.command(
@@ -460,89 +464,190 @@ export class ClickHouseStore implements Store {
   }
 
   /**
-   * Candidate pairs, computed by the shards (see the top of this file); the same pairs and
-   * counts as PostingsIndex.candidatePairs, including the lowered cut-off and star links.
+   * Fill pairparts_local on every shard with partial shared counts of the candidate pairs (the
+   * same links as PostingsIndex.candidatePairs: lists up to the cut-off give all pairs, longer
+   * ones a star to their first holder, the cut-off lowered until the links fit the budget).
+   * Returns the SQL that sums them on one shard: a, b, shared (pairs with shared > 0).
    */
-  async candidatePairs(opts: { minShared: number; maxDf: number; pairBudget?: number }): Promise<CandidatePair[]> {
+  private async pairParts(opts: { minShared: number; maxDf: number; pairBudget?: number }): Promise<string> {
     const { minShared, maxDf } = opts;
     const N = int(this.committed);
     const docCount = Math.max(1, this.idList.length);
     const budget = opts.pairBudget ?? Math.max(1 << 22, 64 * docCount);
-    try {
-      // How many fingerprint lists of each length (capped at maxDf + 1), summed over shards.
-      const hist = new Float64Array(maxDf + 2);
-      let postings = 0;
-      await Promise.all(
-        this.shards.map(async (s) => {
-          const rows = await this.numbers(
-            s,
-            `SELECT least(g, ${int(maxDf + 1)}) AS len, count(), sum(g) FROM (SELECT count() AS g FROM ${this.db}.postings_local WHERE n < ${N} GROUP BY h) GROUP BY len`,
-          );
-          let here = 0;
-          for (const [len, c, p] of rows) {
-            hist[len] += c;
-            here += p;
-          }
-          postings = Math.max(postings, here);
-        }),
-      );
-      let df = 1;
-      let links = 0;
-      while (df < maxDf) {
-        const more = (hist[df + 1] * (df + 1) * df) / 2;
-        if (links + more > budget) break;
-        links += more;
-        df++;
-      }
-      for (const s of this.shards) await this.command(s, `TRUNCATE TABLE IF EXISTS ${this.db}.pairparts_local`);
-      // Links, a range of fingerprints at a time (bounded memory on each shard).
-      const ranges = Math.max(1, Math.ceil(postings / 20e6));
-      const width = Math.ceil(2 ** 32 / ranges);
-      const settings: Record<string, number> = this.S > 1 ? { insert_distributed_sync: 1 } : {};
-      await Promise.all(
-        this.shards.map(async (s) => {
-          for (let r = 0; r < ranges; r++) {
-            const where = ranges > 1 ? ` AND intDiv(h, ${int(width)}) = ${int(r)}` : '';
-            await this.command(
-              s,
-              `INSERT INTO ${this.t('pairparts')} SELECT a, b, sum(1 - star) AS allc, sum(star) AS starc FROM (
-                 SELECT ns[i] AS a, arrayJoin(arraySlice(ns, i + 1)) AS b, star FROM (
-                   SELECT ns, g > ${int(df)} AS star, arrayJoin(if(g > ${int(df)}, [1], arrayEnumerate(ns))) AS i FROM (
-                     SELECT arraySort(groupArray(n)) AS ns, count() AS g FROM ${this.db}.postings_local
-                     WHERE n < ${N}${where} GROUP BY h HAVING g >= 2)))
-               GROUP BY a, b`,
-              settings,
-            );
-          }
-        }),
-      );
-      // Each shard sums the partial counts of its pairs.
-      const starMin = Math.max(minShared, STAR_MIN);
-      const parts = await Promise.all(
-        this.shards.map((s) =>
-          this.numbers(
-            s,
-            `SELECT a, b, if(sa >= ${int(minShared)}, sa, 0) + if(ss >= ${int(starMin)}, ss, 0) AS shared
-             FROM (SELECT a, b, sum(allc) AS sa, sum(starc) AS ss FROM ${this.db}.pairparts_local GROUP BY a, b) WHERE shared > 0`,
-          ),
-        ),
-      );
-      for (const s of this.shards) await this.command(s, `TRUNCATE TABLE IF EXISTS ${this.db}.pairparts_local`);
-      const total = parts.reduce((x, p) => x + p.length, 0);
-      const a = new Uint32Array(total);
-      const b = new Uint32Array(total);
-      const shared = new Uint32Array(total);
-      let k = 0;
-      for (const p of parts)
-        for (const [x, y, c] of p) {
-          a[k] = x;
-          b[k] = y;
-          shared[k++] = c;
+    // How many fingerprint lists of each length (capped at maxDf + 1), summed over shards.
+    const hist = new Float64Array(maxDf + 2);
+    let postings = 0;
+    await Promise.all(
+      this.shards.map(async (s) => {
+        const rows = await this.numbers(
+          s,
+          `SELECT least(g, ${int(maxDf + 1)}) AS len, count(), sum(g) FROM (SELECT count() AS g FROM ${this.db}.postings_local WHERE n < ${N} GROUP BY h) GROUP BY len`,
+        );
+        let here = 0;
+        for (const [len, c, p] of rows) {
+          hist[len] += c;
+          here += p;
         }
-      return namedPairs({ a, b, shared }, (n) => this.idList[n]);
+        postings = Math.max(postings, here);
+      }),
+    );
+    let df = 1;
+    let links = 0;
+    while (df < maxDf) {
+      const more = (hist[df + 1] * (df + 1) * df) / 2;
+      if (links + more > budget) break;
+      links += more;
+      df++;
+    }
+    for (const s of this.shards) await this.command(s, `TRUNCATE TABLE IF EXISTS ${this.db}.pairparts_local`);
+    // Links, a range of fingerprints at a time (bounded memory on each shard).
+    const ranges = Math.max(1, Math.ceil(postings / 20e6));
+    const width = Math.ceil(2 ** 32 / ranges);
+    const settings: Record<string, number> = this.S > 1 ? { insert_distributed_sync: 1 } : {};
+    await Promise.all(
+      this.shards.map(async (s) => {
+        for (let r = 0; r < ranges; r++) {
+          const where = ranges > 1 ? ` AND intDiv(h, ${int(width)}) = ${int(r)}` : '';
+          await this.command(
+            s,
+            `INSERT INTO ${this.t('pairparts')} SELECT a, b, sum(1 - star) AS allc, sum(star) AS starc FROM (
+               SELECT ns[i] AS a, arrayJoin(arraySlice(ns, i + 1)) AS b, star FROM (
+                 SELECT ns, g > ${int(df)} AS star, arrayJoin(if(g > ${int(df)}, [1], arrayEnumerate(ns))) AS i FROM (
+                   SELECT arraySort(groupArray(n)) AS ns, count() AS g FROM ${this.db}.postings_local
+                   WHERE n < ${N}${where} GROUP BY h HAVING g >= 2)))
+             GROUP BY a, b`,
+            settings,
+          );
+        }
+      }),
+    );
+    const starMin = Math.max(minShared, STAR_MIN);
+    return `SELECT a, b, if(sa >= ${int(minShared)}, sa, 0) + if(ss >= ${int(starMin)}, ss, 0) AS shared
+            FROM (SELECT a, b, sum(allc) AS sa, sum(starc) AS ss FROM ${this.db}.pairparts_local GROUP BY a, b) WHERE shared > 0`;
+  }
+
+  private async clearPairParts(): Promise<void> {
+    for (const s of this.shards) await this.command(s, `TRUNCATE TABLE IF EXISTS ${this.db}.pairparts_local`);
+  }
+
+  private pairsOf(parts: number[][][]): CandidatePair[] {
+    const total = parts.reduce((x, p) => x + p.length, 0);
+    const a = new Uint32Array(total);
+    const b = new Uint32Array(total);
+    const shared = new Uint32Array(total);
+    let k = 0;
+    for (const p of parts)
+      for (const [x, y, c] of p) {
+        a[k] = x;
+        b[k] = y;
+        shared[k++] = c;
+      }
+    return namedPairs({ a, b, shared }, (n) => this.idList[n]);
+  }
+
+  /**
+   * Candidate pairs, computed by the shards (see the top of this file); the same pairs and
+   * counts as PostingsIndex.candidatePairs, including the lowered cut-off and star links.
+   * Each shard sums the partial counts of the pairs it owns.
+   */
+  async candidatePairs(opts: { minShared: number; maxDf: number; pairBudget?: number }): Promise<CandidatePair[]> {
+    try {
+      const sum = await this.pairParts(opts);
+      const parts = await Promise.all(this.shards.map((s) => this.numbers(s, sum)));
+      await this.clearPairParts();
+      return this.pairsOf(parts);
     } catch (e) {
       throw e instanceof StoreError ? e : explainClickHouseError(this.target.display, 'find candidate pairs in', e);
     }
+  }
+
+  /**
+   * A scan shared by several processes. The candidate pairs of the index as it is now (its
+   * committed count and the options name the run) are computed once, by process 1, into
+   * candidates_local on the shards, each pair in unit cityHash64(a, b) % units (about 1,000
+   * pairs a unit). Process `part` of `parts` takes the units u with u % parts = part - 1 (a
+   * deterministic split: no pair is aligned by two processes) and writes each unit's result as
+   * one row of scan_results, so a process killed mid-way redoes only its unfinished units.
+   */
+  async shareScan(opts: { minShared: number; maxDf: number; part: number; parts: number; onWait?: (what: string) => void }): Promise<ScanShare> {
+    const { part, parts } = opts;
+    if (!(Number.isInteger(part) && Number.isInteger(parts) && part >= 1 && part <= parts)) throw new StoreError(`bad share ${part}/${parts}: want I/N with 1 <= I <= N`);
+    const db = this.db;
+    const key = sqlString(`${this.committed}/${opts.minShared}/${opts.maxDf}/${STAR_MIN}`);
+    const findRun = async () => {
+      const r = await this.rows(this.main, `SELECT run, units, total FROM ${db}.scan_runs WHERE key = ${key} ORDER BY at, run LIMIT 1`);
+      return r.length ? { run: r[0][0]!.toString(), units: Number(r[0][1]!.toString()), total: Number(r[0][2]!.toString()) } : null;
+    };
+    let found;
+    try {
+      found = await findRun();
+      if (!found && part === 1) {
+        const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+        const sum = await this.pairParts(opts);
+        const counts = await Promise.all(this.shards.map((s) => this.numbers(s, `SELECT count() FROM (${sum})`)));
+        const total = counts.reduce((x, c) => x + c[0][0], 0);
+        const units = Math.max(1, Math.ceil(total / 1000));
+        await Promise.all(
+          this.shards.map((s) =>
+            this.command(s, `INSERT INTO ${db}.candidates_local SELECT ${sqlString(run)}, cityHash64(a, b) % ${int(units)}, a, b, shared FROM (${sum})`),
+          ),
+        );
+        await this.clearPairParts();
+        await this.command(this.main, `INSERT INTO ${db}.scan_runs VALUES (${key}, ${sqlString(run)}, ${int(units)}, ${int(total)}, now())`);
+        found = await findRun();
+      }
+      for (let waited = 0; !found; waited++) {
+        if (waited % 20 === 0) opts.onWait?.('waiting for process 1 to compute the candidate pairs');
+        await new Promise((r) => setTimeout(r, 500));
+        found = await findRun();
+      }
+    } catch (e) {
+      throw e instanceof StoreError ? e : explainClickHouseError(this.target.display, 'find candidate pairs in', e);
+    }
+    const { run, units, total } = found;
+    const R = sqlString(run);
+    const guard = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
+      try {
+        return await f();
+      } catch (e) {
+        throw e instanceof StoreError ? e : explainClickHouseError(this.target.display, what, e);
+      }
+    };
+    const doneUnits = async () => new Set((await this.numbers(this.main, `SELECT DISTINCT unit FROM ${db}.scan_results WHERE run = ${R}`)).map((r) => r[0]));
+    const candidates = this.S > 1 ? `${db}.candidates` : `${db}.candidates_local`;
+    return {
+      total,
+      units,
+      todo: () =>
+        guard('read from', async () => {
+          const done = await doneUnits();
+          const mine: number[] = [];
+          for (let u = part - 1; u < units; u += parts) if (!done.has(u)) mine.push(u);
+          return mine;
+        }),
+      pairs: (unit) => guard('read from', async () => this.pairsOf([await this.numbers(this.main, `SELECT a, b, shared FROM ${candidates} WHERE run = ${R} AND unit = ${int(unit)}`)])),
+      finish: (unit, result) =>
+        guard('write to', () => this.insertTsv(this.main, 'scan_results', [tsvRow([run, unit, part, result, new Date().toISOString().slice(0, 19).replace('T', ' ')])])),
+      results: (onWait) =>
+        guard('read from', async () => {
+          for (;;) {
+            const done = (await doneUnits()).size;
+            if (done >= units) break;
+            onWait?.(done, units);
+            await new Promise((r) => setTimeout(r, 500));
+          }
+          const rows = await this.rows(this.main, `SELECT unit, result FROM ${db}.scan_results WHERE run = ${R} ORDER BY unit, at`);
+          const out: string[] = [];
+          let last = -1;
+          for (const r of rows) {
+            const u = Number(r[0]!.toString());
+            if (u === last) continue; // a unit done twice (two runs of one part): the same result
+            last = u;
+            out.push(r[1]!.toString('utf8'));
+          }
+          return out;
+        }),
+    };
   }
 
   async lookup(hashes: Uint32Array, opts: { minShared: number; maxDf: number; limit: number }): Promise<LookupHit[]> {
