@@ -3,7 +3,8 @@
 //
 // Tables (in database DB, on every shard; MergeTree):
 //   docs_local      one row per document: texts, offset maps, metadata (as in the DuckDB store);
-//                   document number n on shard n % S
+//                   document number n on shard n % S; granules of 64 rows, so reading one
+//                   document decompresses 64 texts, not 8,192
 //   postings_local  (h, n): fingerprint h of document n, ORDER BY (h, n); on shard h % S, so
 //                   every posting of one fingerprint lives on one shard
 //   pairparts_local scratch for candidate pairs: partial shared counts of (a, b), on the shard
@@ -34,7 +35,7 @@ import type { CandidatePair, IndexEntry, LookupHit, ScanShare, Store } from './s
 import { decodeDoc, encodeDoc, type DocRow } from './codec.ts';
 import { namedPairs, uniqueSorted, STAR_MIN } from './postings.ts';
 import { StoreError } from './duckdb.ts';
-import { parseTsv, tsvRow } from './tsv.ts';
+import { PairLines, parseTsv, tsvRow } from './tsv.ts';
 
 const SCHEMA_VERSION = 'ch1';
 
@@ -275,8 +276,8 @@ export class ClickHouseStore implements Store {
   private async createTables(): Promise<void> {
     const db = this.db;
     for (const s of this.shards) {
-      await this.command(s, `CREATE TABLE IF NOT EXISTS ${db}.docs_local (${DOC_SCHEMA}) ENGINE = MergeTree ORDER BY n`);
-      await this.command(s, `CREATE TABLE IF NOT EXISTS ${db}.postings_local (h UInt32, n UInt32) ENGINE = MergeTree ORDER BY (h, n)`);
+      await this.command(s, `CREATE TABLE IF NOT EXISTS ${db}.docs_local (${DOC_SCHEMA}) ENGINE = MergeTree ORDER BY n SETTINGS index_granularity = 64`);
+      await this.command(s, `CREATE TABLE IF NOT EXISTS ${db}.postings_local (h UInt32, n UInt32) ENGINE = MergeTree ORDER BY (h, n) SETTINGS index_granularity = 1024`);
       await this.command(s, `CREATE TABLE IF NOT EXISTS ${db}.pairparts_local (a UInt32, b UInt32, allc UInt32, starc UInt32) ENGINE = MergeTree ORDER BY (a, b)`);
       await this.command(s, `CREATE TABLE IF NOT EXISTS ${db}.candidates_local (run String, unit UInt32, a UInt32, b UInt32, shared UInt32) ENGINE = MergeTree ORDER BY (run, unit, a, b)`);
       if (this.S > 1) {
@@ -355,8 +356,7 @@ export class ClickHouseStore implements Store {
       const base = this.committed;
       const S = this.S;
       const docRows: Buffer[][] = this.shards.map(() => []);
-      const postRows: string[][] = this.shards.map(() => []);
-      const postParts: Buffer[][] = this.shards.map(() => []);
+      const postLines = this.shards.map(() => new PairLines());
       for (let i = 0; i < fresh.length; i++) {
         const { doc, fingerprints, signature, unique } = fresh[i];
         const n = base + i;
@@ -365,18 +365,9 @@ export class ClickHouseStore implements Store {
         docRows[n % S].push(
           tsvRow([n, row.id, row.path, row.meta, row.original, row.text, row.map, row.mapEnd, row.extra, new Uint8Array(signature.buffer, signature.byteOffset, signature.byteLength), doc.original.length]),
         );
-        const tail = `\t${n}\n`;
-        for (let k = 0; k < fp.length; k++) {
-          const sh = S === 1 ? 0 : fp[k] % S;
-          const list = postRows[sh];
-          list.push(fp[k] + tail);
-          if (list.length >= 65536) {
-            postParts[sh].push(Buffer.from(list.join(''), 'latin1'));
-            list.length = 0;
-          }
-        }
+        for (let k = 0; k < fp.length; k++) postLines[S === 1 ? 0 : fp[k] % S].push(fp[k], n);
       }
-      for (let s = 0; s < S; s++) if (postRows[s].length) postParts[s].push(Buffer.from(postRows[s].join(''), 'latin1'));
+      const postParts = postLines.map((p) => p.done());
       this.leftovers = true; // until the batch is committed
       await Promise.all(
         this.shards.map(async (s, i) => {
@@ -425,11 +416,18 @@ export class ClickHouseStore implements Store {
     const ns = [...new Set(ids.map((id) => this.idToN.get(id)).filter((n): n is number => n !== undefined))].sort((a, b) => a - b);
     const byN = new Map<number, Doc>();
     try {
-      for (let lo = 0; lo < ns.length; lo += 4096) {
-        const part = ns.slice(lo, lo + 4096);
-        const rows = await this.rows(this.main, `SELECT ${DOC_COLS} FROM ${this.t('docs')} WHERE n IN (${part.join(',')})`);
-        for (const r of rows) byN.set(Number(r[0]!.toString('latin1')), this.rowToDoc(r));
-      }
+      // straight from the shard that holds each document (n % S), all shards at once: no
+      // detour through a Distributed table
+      await Promise.all(
+        this.shards.map(async (s, i) => {
+          const mine = this.S === 1 ? ns : ns.filter((n) => n % this.S === i);
+          for (let lo = 0; lo < mine.length; lo += 4096) {
+            const part = mine.slice(lo, lo + 4096);
+            const rows = await this.rows(s, `SELECT ${DOC_COLS} FROM ${this.db}.docs_local WHERE n IN (${part.join(',')})`);
+            for (const r of rows) byN.set(Number(r[0]!.toString('latin1')), this.rowToDoc(r));
+          }
+        }),
+      );
     } catch (e) {
       throw explainClickHouseError(this.target.display, 'read from', e);
     }

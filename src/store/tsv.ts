@@ -90,20 +90,62 @@ export function parseTsv(b: Buffer): (Buffer | null)[][] {
   const rows: (Buffer | null)[][] = [];
   let i = 0;
   const n = b.length;
+  // raw tabs and newlines only ever separate (inside a field they are escaped)
   while (i < n) {
     let end = b.indexOf(0x0a, i);
     if (end < 0) end = n;
     const row: (Buffer | null)[] = [];
     let f = i;
-    for (let j = i; j <= end; j++) {
-      if (j === end || b[j] === 0x09) {
-        if (j - f === 2 && b[f] === 0x5c && b[f + 1] === 0x4e) row.push(null);
-        else row.push(unescape(b, f, j));
-        f = j + 1;
-      }
+    for (;;) {
+      let j = b.indexOf(0x09, f);
+      if (j < 0 || j > end) j = end;
+      if (j - f === 2 && b[f] === 0x5c && b[f + 1] === 0x4e) row.push(null);
+      else row.push(unescape(b, f, j));
+      if (j === end) break;
+      f = j + 1;
     }
     rows.push(row);
     i = end + 1;
   }
   return rows;
+}
+
+/** Writes "h\tn\n" lines of unsigned integers into growing buffers (postings for an insert). */
+export class PairLines {
+  readonly parts: Buffer[] = [];
+  private buf = Buffer.allocUnsafe(1 << 20);
+  private o = 0;
+
+  push(h: number, n: number): void {
+    if (this.o > this.buf.length - 24) {
+      this.parts.push(this.buf.subarray(0, this.o));
+      this.buf = Buffer.allocUnsafe(1 << 20);
+      this.o = 0;
+    }
+    this.o = writeUint(this.buf, this.o, h);
+    this.buf[this.o++] = 0x09;
+    this.o = writeUint(this.buf, this.o, n);
+    this.buf[this.o++] = 0x0a;
+  }
+
+  /** The buffers written (this object is not to be used afterwards). */
+  done(): Buffer[] {
+    if (this.o) this.parts.push(this.buf.subarray(0, this.o));
+    this.o = 0;
+    return this.parts;
+  }
+}
+
+function writeUint(b: Buffer, o: number, v: number): number {
+  if (v < 10) {
+    b[o] = 48 + v;
+    return o + 1;
+  }
+  let len = 1;
+  for (let x = v; x >= 10; x = Math.floor(x / 10)) len++;
+  for (let k = o + len - 1; k >= o; k--) {
+    b[k] = 48 + (v % 10);
+    v = Math.floor(v / 10);
+  }
+  return o + len;
 }

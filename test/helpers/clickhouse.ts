@@ -87,9 +87,14 @@ process.on('exit', () => {
   for (const p of running) p.kill('SIGKILL');
 });
 
-/** Start `shards` ClickHouse servers forming one cluster; resolves when all answer. */
-export async function startClickHouse(shards = 2): Promise<ClickHouseCluster> {
-  const dir = mkdtempSync(join(tmpdir(), 'reprint-ch-'));
+/**
+ * Start `shards` ClickHouse servers forming one cluster; resolves when all answer. `dir`: keep
+ * their data there (reused by a later start with the same dir; benchmarks), instead of a fresh
+ * temporary folder removed by stop().
+ */
+export async function startClickHouse(shards = 2, options: { dir?: string } = {}): Promise<ClickHouseCluster> {
+  const keep = !!options.dir;
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'reprint-ch-'));
   const http: number[] = [];
   const tcp: number[] = [];
   for (let i = 0; i < shards; i++) {
@@ -127,7 +132,7 @@ export async function startClickHouse(shards = 2): Promise<ClickHouseCluster> {
     kill: stopOne,
     async stop() {
       await Promise.all(procs.map((_, i) => stopOne(i)));
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
     },
   };
   const deadline = Date.now() + 60000;
