@@ -127,6 +127,28 @@ test('two processes share a scan: each aligns its own units, both report what on
   assert.match(bad.stderr, /--share scans what is indexed/);
 });
 
+test('serve --db clickhouse://...: the API answers as over the DuckDB index', { skip }, async () => {
+  const { serve } = await import('../src/server/index.ts');
+  const text = (await import('node:fs')).readFileSync(SEEDS + readdirSync(SEEDS)[1], 'utf8');
+  const answers = [];
+  for (const db of [join(dir, 'seeds.duckdb'), ch.url('seeds')]) {
+    const s = await serve({ db, port: 0 });
+    try {
+      const get = async (path: string, body?: unknown) => {
+        const r = await fetch(s.url + path, body ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {});
+        assert.equal(r.status, 200, path);
+        return r.json();
+      };
+      answers.push({ health: await get('/api/health'), stories: await get('/api/stories'), trace: await get('/api/trace', { text }) });
+    } finally {
+      await s.close();
+    }
+  }
+  assert.equal(answers[0].health.documents, 5);
+  assert.ok(answers[0].trace.sources.length > 0);
+  assert.deepEqual(answers[1], answers[0]);
+});
+
 test('the index is spread over both shards, behind Distributed tables', { skip }, async () => {
   const counts = [];
   for (const port of ch.http) {
