@@ -22,8 +22,8 @@
 // fingerprint, turns each list into pair links (all pairs for lists up to the document-frequency
 // cut, a star to the first holder for longer ones, exactly as PostingsIndex does) and sends
 // partial counts to the shard owning the pair (a Distributed insert); each shard then sums its
-// pairs. No process holds the postings. Lookups (`query`) run on the shards too: a list longer
-// than maxDf is dropped on the shard that holds it, the counts per document are merged.
+// pairs. No process holds the postings. Lookups (`query`) ask each shard for the lists of the
+// query's fingerprints it holds (a list longer than maxDf is dropped there) and count hits.
 //
 // ClickHouse 18.16 (Debian's) is supported: no query parameters (every literal is a number or
 // an escaped string built here), TabSeparated in and out.
@@ -651,21 +651,36 @@ export class ClickHouseStore implements Store {
   async lookup(hashes: Uint32Array, opts: { minShared: number; maxDf: number; limit: number }): Promise<LookupHit[]> {
     const q = uniqueSorted(hashes);
     if (!q.length || !this.committed) return [];
-    const list = Array.from(q).join(',');
     const N = int(this.committed);
+    const counts = new Map<number, number>();
     try {
-      // The inner query runs on each shard over its own postings: a list is whole on one shard.
-      const rows = await this.numbers(
-        this.main,
-        `SELECT n, count() AS c FROM ${this.t('postings')}
-         WHERE h IN (${list}) AND n < ${N}
-           AND h IN (SELECT h FROM ${this.db}.postings_local WHERE h IN (${list}) AND n < ${N} GROUP BY h HAVING count() <= ${int(opts.maxDf)})
-         GROUP BY n HAVING c >= ${int(opts.minShared)} ORDER BY c DESC, n ASC LIMIT ${int(opts.limit)}`,
+      // Each shard is asked for the lists of the fingerprints it holds (h % S), all at once; a
+      // list is whole on its shard, so the maxDf cut is exact there. One read of the postings.
+      await Promise.all(
+        this.shards.map(async (s, i) => {
+          const mine = this.S === 1 ? Array.from(q) : Array.from(q).filter((h) => h % this.S === i);
+          if (!mine.length) return;
+          const rows = await this.rows(
+            s,
+            `SELECT groupArrayIf(n, n < ${N}) FROM ${this.db}.postings_local WHERE h IN (${mine.join(',')})
+             GROUP BY h HAVING countIf(n < ${N}) BETWEEN 1 AND ${int(opts.maxDf)}`,
+          );
+          for (const [list] of rows) {
+            const t = list!.toString('latin1');
+            for (const x of t.slice(1, -1).split(',')) {
+              const n = Number(x);
+              counts.set(n, (counts.get(n) ?? 0) + 1);
+            }
+          }
+        }),
       );
-      return rows.map(([n, c]) => ({ id: this.idList[n], shared: c }));
     } catch (e) {
       throw explainClickHouseError(this.target.display, 'look up in', e);
     }
+    const out: { n: number; c: number }[] = [];
+    for (const [n, c] of counts) if (c >= opts.minShared) out.push({ n, c });
+    out.sort((x, y) => y.c - x.c || x.n - y.n);
+    return out.slice(0, opts.limit).map(({ n, c }) => ({ id: this.idList[n], shared: c }));
   }
 
   release(): void {
