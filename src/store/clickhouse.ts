@@ -136,6 +136,10 @@ export class ClickHouseStore implements Store {
   /** Rows past `committed` may exist (a failed add): delete them before the next add. */
   private leftovers = true;
   private closed = false;
+  /** Documents added by this process (their parts are merged on close). */
+  private added = 0;
+  /** Parts were written since the last optimize(). */
+  private unmerged = false;
 
   private constructor(
     readonly target: ClickHouseTarget,
@@ -386,6 +390,8 @@ export class ClickHouseStore implements Store {
       this.idList.push(id);
     }
     this.committed += fresh.length;
+    this.added += fresh.length;
+    this.unmerged = true;
     return fresh.length;
   }
 
@@ -550,6 +556,7 @@ export class ClickHouseStore implements Store {
    */
   async candidatePairs(opts: { minShared: number; maxDf: number; pairBudget?: number }): Promise<CandidatePair[]> {
     try {
+      if (this.unmerged) await this.optimize(); // a scan reads every document: merge first
       const sum = await this.pairParts(opts);
       const parts = await Promise.all(this.shards.map((s) => this.numbers(s, sum)));
       await this.clearPairParts();
@@ -580,6 +587,7 @@ export class ClickHouseStore implements Store {
     try {
       found = await findRun();
       if (!found && part === 1) {
+        if (this.unmerged) await this.optimize();
         const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`;
         const sum = await this.pairParts(opts);
         const counts = await Promise.all(this.shards.map((s) => this.numbers(s, `SELECT count() FROM (${sum})`)));
@@ -691,9 +699,31 @@ export class ClickHouseStore implements Store {
     await Promise.all(this.shards.map((s) => s.client.close().catch(() => {})));
   }
 
+  /**
+   * Merge each shard's parts of the documents and postings into one (OPTIMIZE ... FINAL): a
+   * lookup reads one compressed block per fingerprint and part, so a freshly added index with
+   * eight parts answers queries several times slower (at 100,000 documents: 145 ms median
+   * instead of 34 ms). Run before candidate pairs are computed and when the store is closed,
+   * after documents were added; takes about 3 s per 50,000 documents a shard here.
+   * Background merges get there too, eventually.
+   */
+  async optimize(): Promise<void> {
+    this.unmerged = false;
+    await Promise.all(
+      this.shards.map(async (s) => {
+        for (const table of ['postings_local', 'docs_local']) await this.command(s, `OPTIMIZE TABLE ${this.db}.${table} FINAL`);
+      }),
+    );
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    try {
+      if (this.unmerged && process.env.REPRINT_CLICKHOUSE_OPTIMIZE !== '0') await this.optimize();
+    } catch {
+      /* best effort: the index is whole without it, only slower to query */
+    }
     await this.closeClients();
   }
 }
