@@ -127,6 +127,16 @@ test('two processes share a scan: each aligns its own units, both report what on
   assert.match(bad.stderr, /--share scans what is indexed/);
 });
 
+test('one server without a cluster: the same report, plain and shared', { skip }, () => {
+  const url = ch.shardUrl(1, 'single');
+  const plain = cli(['scan', SEEDS, '--db', url, '--json', '--no-report', '--quiet']);
+  assert.equal(plain.status, 0, plain.stderr);
+  assert.deepEqual(essence(plain.stdout), duckdbEssence.get('seeds'));
+  const shared = cli(['scan', '--db', url, '--share', '1/1', '--json', '--no-report', '--quiet']);
+  assert.equal(shared.status, 0, shared.stderr);
+  assert.deepEqual(essence(shared.stdout), duckdbEssence.get('seeds'));
+});
+
 test('serve --db clickhouse://...: the API answers as over the DuckDB index', { skip }, async () => {
   const { serve } = await import('../src/server/index.ts');
   const text = (await import('node:fs')).readFileSync(SEEDS + readdirSync(SEEDS)[1], 'utf8');

@@ -3,8 +3,8 @@
 //
 // Tables (in database DB, on every shard; MergeTree):
 //   docs_local      one row per document: texts, offset maps, metadata (as in the DuckDB store);
-//                   document number n on shard n % S; granules of 64 rows, so reading one
-//                   document decompresses 64 texts, not 8,192
+//                   document number n on shard n % S; granules of 8 rows, so reading one
+//                   document decompresses one 64 KB block, not 8,192 texts
 //   postings_local  (h, n): fingerprint h of document n, ORDER BY (h, n); on shard h % S, so
 //                   every posting of one fingerprint lives on one shard
 //   pairparts_local scratch for candidate pairs: partial shared counts of (a, b), on the shard
@@ -280,7 +280,7 @@ export class ClickHouseStore implements Store {
   private async createTables(): Promise<void> {
     const db = this.db;
     for (const s of this.shards) {
-      await this.command(s, `CREATE TABLE IF NOT EXISTS ${db}.docs_local (${DOC_SCHEMA}) ENGINE = MergeTree ORDER BY n SETTINGS index_granularity = 64`);
+      await this.command(s, `CREATE TABLE IF NOT EXISTS ${db}.docs_local (${DOC_SCHEMA}) ENGINE = MergeTree ORDER BY n SETTINGS index_granularity = 8`);
       await this.command(s, `CREATE TABLE IF NOT EXISTS ${db}.postings_local (h UInt32, n UInt32) ENGINE = MergeTree ORDER BY (h, n) SETTINGS index_granularity = 1024`);
       await this.command(s, `CREATE TABLE IF NOT EXISTS ${db}.pairparts_local (a UInt32, b UInt32, allc UInt32, starc UInt32) ENGINE = MergeTree ORDER BY (a, b)`);
       await this.command(s, `CREATE TABLE IF NOT EXISTS ${db}.candidates_local (run String, unit UInt32, a UInt32, b UInt32, shared UInt32) ENGINE = MergeTree ORDER BY (run, unit, a, b)`);
