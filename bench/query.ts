@@ -1,10 +1,12 @@
-// Query latency: engine.trace of a ~5 KB article against a DuckDB index of a generated corpus
-// (bench/gen). The index is built once into $TMPDIR/reprint-query-N.duckdb and reused.
+// Query latency: engine.trace of a ~5 KB article against a DuckDB (or ClickHouse) index of a
+// generated corpus (bench/gen). The index is built once into $TMPDIR/reprint-query-N.duckdb
+// and reused; with --store clickhouse, two clickhouse-server shards are started on 127.0.0.1
+// with their data in $TMPDIR/reprint-query-ch-N (kept and reused), or --clickhouse URL is used.
 //
-//   npx tsx bench/query.ts [N=10000] [--queries 200]
+//   npx tsx bench/query.ts [N=10000] [--queries 200] [--store duckdb|clickhouse] [--clickhouse URL]
 
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { tmpdir, availableParallelism, loadavg } from 'node:os';
@@ -14,8 +16,13 @@ import { generate, rng } from './lib/gen.ts';
 import { Engine } from '../src/engine.ts';
 import { openStore } from '../src/store/index.ts';
 import { readSources } from '../src/ingest/index.ts';
+import { startClickHouse } from '../test/helpers/clickhouse.ts';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { queries: { type: 'string', default: '200' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { queries: { type: 'string', default: '200' }, store: { type: 'string', default: 'duckdb' }, clickhouse: { type: 'string' } },
+});
+if (values.store !== 'duckdb' && values.store !== 'clickhouse') throw new Error(`--store duckdb|clickhouse, not ${values.store}`);
 const n = Number(positionals[0] ?? 10000);
 const Q = Number(values.queries);
 const dir = join(tmpdir(), `reprint-gen-${n}`);
@@ -24,14 +31,28 @@ if (!existsSync(join(dir, 'corpus.jsonl'))) {
   const base = fileURLToPath(new URL('../../shared/data/bbc/', import.meta.url));
   await generate({ n, seed: 1, base }, join(dir, 'corpus.jsonl'), join(dir, 'truth.jsonl'));
 }
-const db = join(tmpdir(), `reprint-query-${n}.duckdb`);
+let db = join(tmpdir(), `reprint-query-${n}.duckdb`);
+let built = existsSync(db);
+let cluster: Awaited<ReturnType<typeof startClickHouse>> | null = null;
+if (values.store === 'clickhouse') {
+  if (values.clickhouse) db = values.clickhouse;
+  else {
+    const chDir = join(tmpdir(), `reprint-query-ch-${n}`);
+    built = existsSync(join(chDir, 'built'));
+    if (!built) await rm(chDir, { recursive: true, force: true });
+    await mkdir(chDir, { recursive: true });
+    cluster = await startClickHouse(2, { dir: chDir });
+    db = cluster.url('reprint_query');
+  }
+}
 let buildSeconds: number | null = null;
-if (!existsSync(db)) {
+if (!built) {
   const t0 = performance.now();
   const e = new Engine({ store: await openStore(db), workers: availableParallelism(), batchSize: 10000 }); // as `index add`
   await e.add(readSources([join(dir, 'corpus.jsonl')], () => {}));
   await e.close();
   buildSeconds = (performance.now() - t0) / 1000;
+  if (cluster) await writeFile(join(cluster.dir, 'built'), 'yes\n');
 }
 
 // Queries: ~5 KB made of an indexed article's paragraphs (so there is something to find) and
@@ -68,10 +89,13 @@ for (const q of queries) {
   times.push(performance.now() - t0);
   if (res.sources.length) found++;
 }
+const disk = (engine.store as { diskBytes?: () => Promise<number> }).diskBytes;
+const diskBytes = disk ? await disk.call(engine.store) : 0;
 await engine.close();
+await cluster?.stop();
 times.sort((a, b) => a - b);
 const pct = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))];
-console.log(`Query: engine.trace of ~5 KB articles on a DuckDB index of ${n.toLocaleString('en-US')} generated documents (load ${loadavg()[0].toFixed(1)})\n`);
+console.log(`Query: engine.trace of ~5 KB articles on a ${values.store === 'clickhouse' ? `ClickHouse index (${cluster ? 'two local shards' : db})` : 'DuckDB index'} of ${n.toLocaleString('en-US')} generated documents (load ${loadavg()[0].toFixed(1)})${diskBytes ? `; index ${(diskBytes / 1e6).toFixed(0)} MB on disk` : ''}\n`);
 console.log('| index docs | index build s | open + first query s | queries | with a source | median ms | p90 ms | p99 ms | max ms | peak RSS MB |');
 console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 console.log(

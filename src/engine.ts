@@ -11,7 +11,7 @@ import { minhashOf, shinglesOf } from './fingerprint/minhash.ts';
 import { align } from './align/index.ts';
 import { addRelated, coveredTokens, passageCoverage, edgeOf, relateEdges, titleOf, wordCount, type Edge, type Relations, type RelateOptions } from './relate/index.ts';
 import { citations, directionVote, type Citation } from './relate/direction.ts';
-import { ChangeBook, edgeChanges, likelySource, quoteCache } from './relate/changes.ts';
+import { ChangeBook, edgeChanges, likelySource, quoteCache, type EdgeChanges } from './relate/changes.ts';
 import { MemoryStore } from './store/memory.ts';
 import type { CandidatePair, IndexEntry, Store } from './store/store.ts';
 import { WorkerPool } from './parallel/pool.ts';
@@ -127,6 +127,12 @@ export interface EngineOptions {
    * REPRINT_CHANGES environment variable is 0).
    */
   changes?: boolean;
+  /**
+   * Share a scan with other processes (stores with `shareScan`, i.e. ClickHouse): this is
+   * process `part` of `parts` (1-based); each aligns its own units of candidate pairs, then
+   * every process relates all of them. `onWait` hears what it is waiting for.
+   */
+  share?: { part: number; parts: number; onWait?: (what: string) => void };
 }
 
 export interface Progress {
@@ -137,6 +143,15 @@ export interface Progress {
   total?: number;
   /** Characters read so far (add). */
   chars?: number;
+}
+
+/** An edge a process of a shared scan found, stored with its unit (see `EngineOptions.share`). */
+interface SharedEdge {
+  shared: number;
+  a: string;
+  b: string;
+  edge: Edge;
+  changes?: EdgeChanges;
 }
 
 /** A document with what the hot path computed from it. */
@@ -186,8 +201,9 @@ export interface TraceResult {
 export class Engine {
   readonly store: Store;
   readonly problems: InputProblem[] = [];
-  private readonly o: Required<Omit<EngineOptions, 'store' | 'onProblem' | 'relate' | 'maxDf' | 'onProgress'>> & {
+  private readonly o: Required<Omit<EngineOptions, 'store' | 'onProblem' | 'relate' | 'maxDf' | 'onProgress' | 'share'>> & {
     maxDf?: number;
+    share?: EngineOptions['share'];
     relate: RelateOptions;
   };
   private readonly onProblem?: (p: InputProblem) => void;
@@ -196,6 +212,8 @@ export class Engine {
   private tokenCache = new Map<string, Tokens>();
   private docCache = new Map<string, Doc>();
   private pool: WorkerPool | null = null;
+  /** Candidate pairs aligned by this engine (progress across scans and units). */
+  private aligned = 0;
   /** Sources skipped by `add` because their id was already in the store before this run. */
   alreadyStored = 0;
 
@@ -217,6 +235,7 @@ export class Engine {
       parallelMin: options.parallelMin ?? PARALLEL_MIN,
       oneShot: options.oneShot ?? false,
       changes: options.changes ?? process.env.REPRINT_CHANGES !== '0',
+      share: options.share,
     };
   }
 
@@ -421,68 +440,66 @@ export class Engine {
     const t0 = performance.now();
     const ids = await this.store.ids();
     const complete = ids.length <= this.o.fullScanLimit;
-    const candidates = await this.store.candidatePairs({ minShared: this.o.minShared, maxDf: this.maxDf(ids.length) });
-    if (this.o.oneShot) this.store.release?.();
+    this.aligned = 0;
     const edges: Edge[] = [];
     const titles = new Map<string, string>();
     const words = new Map<string, number>();
+    const keep = (d: Prepared) => {
+      if (!words.has(d.doc.id)) {
+        words.set(d.doc.id, wordCount(d.tokens));
+        titles.set(d.doc.id, ownCopy(titleOf(d.doc)));
+      }
+    };
     // what each copy changed, analysed from the passages while both documents are loaded
     const book = new ChangeBook();
-    const pool = candidates.length >= this.o.parallelMin ? this.workerPool() : null;
-    const chunk = pool ? 256 : 1024;
-    let done = 0;
-    // Chunks are aligned in order; with workers, several chunks are in flight at once.
-    const inFlight: Promise<Passage[][]>[] = [];
-    const chunks: { pairs: CandidatePair[]; docs: Map<string, Prepared> }[] = [];
-    const collect = async () => {
-      const res = await inFlight.shift()!;
-      const { pairs: c, docs } = chunks.shift()!;
-      const cites = new Map<string, Citation[]>();
-      const citesOf = (id: string) => {
-        let x = cites.get(id);
-        if (!x) cites.set(id, (x = citations(docs.get(id)!.doc.text)));
-        return x;
-      };
-      const quotes = quoteCache();
-      for (let i = 0; i < c.length; i++) {
-        if (!res[i].length) continue;
-        const a = docs.get(c[i].a)!;
-        const b = docs.get(c[i].b)!;
-        const e = edgeOf(a, b, res[i], this.o.relate, [citesOf(c[i].a), citesOf(c[i].b)]);
-        if (!e) continue;
+    const share = this.o.share;
+    let candidateCount: number;
+    if (share && this.store.shareScan) {
+      // Several processes share the work: each aligns its own units and stores their edges;
+      // every process then relates all the edges, in the order one process would have.
+      const job = await this.store.shareScan({ minShared: this.o.minShared, maxDf: this.maxDf(ids.length), ...share, onWait: share.onWait });
+      candidateCount = job.total;
+      const pool = job.total >= this.o.parallelMin * share.parts ? this.workerPool() : null;
+      for (const unit of await job.todo()) {
+        const found: SharedEdge[] = [];
+        const w: Record<string, [number, string]> = {};
+        await this.alignPairs(await job.pairs(unit), pool, job.total, (e, p, x, y, analyse) => {
+          found.push({ shared: p.shared, a: p.a, b: p.b, edge: e, changes: this.o.changes ? analyse() : undefined });
+          for (const d of [x, y]) w[d.doc.id] ??= [wordCount(d.tokens), titleOf(d.doc)];
+        });
+        await job.finish(unit, JSON.stringify({ found, words: w }));
+      }
+      const all: SharedEdge[] = [];
+      for (const r of await job.results((done, units) => share.onWait?.(`waiting for the other processes: ${done} of ${units} units aligned`))) {
+        const { found, words: w } = JSON.parse(r) as { found: typeof all; words: Record<string, [number, string]> };
+        for (const f of found) all.push(f);
+        for (const [id, [n, t]] of Object.entries(w))
+          if (!words.has(id)) {
+            words.set(id, n);
+            titles.set(id, t);
+          }
+      }
+      // candidatePairs' order: most shared first, ties by ids
+      all.sort((x, y) => y.shared - x.shared || (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : x.b > y.b ? 1 : 0));
+      for (const f of all) {
+        edges.push(f.edge);
+        if (f.changes) book.add(f.edge.a, f.edge.b, f.changes);
+      }
+      if (this.o.oneShot) this.store.release?.();
+    } else {
+      const candidates = await this.store.candidatePairs({ minShared: this.o.minShared, maxDf: this.maxDf(ids.length) });
+      if (this.o.oneShot) this.store.release?.();
+      candidateCount = candidates.length;
+      const pool = candidates.length >= this.o.parallelMin ? this.workerPool() : null;
+      await this.alignPairs(candidates, pool, candidates.length, (e, _p, a, b, analyse) => {
         // kept until the end: strings cut from a text would keep the whole text alive
         e.evidence = e.evidence.map(ownCopy);
         edges.push(e);
-        if (this.o.changes) book.add(e.a, e.b, edgeChanges(a, b, res[i], likelySource(e.score, e.covA, e.covB, e.a, e.b), quotes, ownCopy, [citesOf(c[i].a), citesOf(c[i].b)]));
-        for (const d of [a, b])
-          if (!words.has(d.doc.id)) {
-            words.set(d.doc.id, wordCount(d.tokens));
-            titles.set(d.doc.id, ownCopy(titleOf(d.doc)));
-          }
-      }
-      done += c.length;
-      this.onProgress?.({ phase: 'align', done, total: candidates.length });
-    };
-    for (let lo = 0; lo < candidates.length; lo += chunk) {
-      const c = candidates.slice(lo, lo + chunk);
-      const need = [...new Set(c.flatMap((p) => [p.a, p.b]))];
-      const prepared = await this.preparedMany(need);
-      if (!pool) {
-        inFlight.push(Promise.resolve(c.map((p) => this.alignPair(prepared.get(p.a)!, prepared.get(p.b)!))));
-      } else {
-        const index = new Map(need.map((id, i) => [id, i]));
-        const docs = need.map((id) => ({ text: prepared.get(id)!.doc.text, tokens: prepared.get(id)!.tokens }));
-        const pairs = new Uint32Array(c.length * 2);
-        c.forEach((p, i) => {
-          pairs[2 * i] = index.get(p.a)!;
-          pairs[2 * i + 1] = index.get(p.b)!;
-        });
-        inFlight.push(pool.run<Passage[][]>('align', { docs, pairs }));
-      }
-      chunks.push({ pairs: c, docs: prepared });
-      while (inFlight.length > (pool ? pool.size * 2 : 0)) await collect();
+        if (this.o.changes) book.add(e.a, e.b, analyse());
+        keep(a);
+        keep(b);
+      });
     }
-    while (inFlight.length) await collect();
 
     // documents only: no tokens, and the caches are left to the align stage
     const load = async (want: string[]) => {
@@ -553,11 +570,69 @@ export class Engine {
       stats: {
         documents: ids.length,
         chars,
-        candidates: candidates.length,
+        candidates: candidateCount,
         aligned: edges.length,
         seconds: (performance.now() - t0) / 1000,
       },
     };
+  }
+
+  /**
+   * Align candidate pairs a chunk at a time (on worker threads when given a pool, several
+   * chunks in flight) and hand each pair that shares text to `sink` as an edge.
+   */
+  private async alignPairs(
+    candidates: CandidatePair[],
+    pool: WorkerPool | null,
+    total: number,
+    /** `analyse` gives what the copy changed, oriented as relate will most likely orient the pair. */
+    sink: (e: Edge, pair: CandidatePair, a: Prepared, b: Prepared, analyse: () => EdgeChanges) => void,
+  ): Promise<void> {
+    const chunk = pool ? 256 : 1024;
+    // Chunks are aligned in order; with workers, several chunks are in flight at once.
+    const inFlight: Promise<Passage[][]>[] = [];
+    const chunks: { pairs: CandidatePair[]; docs: Map<string, Prepared> }[] = [];
+    const collect = async () => {
+      const res = await inFlight.shift()!;
+      const { pairs: c, docs } = chunks.shift()!;
+      const cites = new Map<string, Citation[]>();
+      const citesOf = (id: string) => {
+        let x = cites.get(id);
+        if (!x) cites.set(id, (x = citations(docs.get(id)!.doc.text)));
+        return x;
+      };
+      const quotes = quoteCache();
+      for (let i = 0; i < c.length; i++) {
+        if (!res[i].length) continue;
+        const a = docs.get(c[i].a)!;
+        const b = docs.get(c[i].b)!;
+        const cites: [Citation[], Citation[]] = [citesOf(c[i].a), citesOf(c[i].b)];
+        const e = edgeOf(a, b, res[i], this.o.relate, cites);
+        if (e) sink(e, c[i], a, b, () => edgeChanges(a, b, res[i], likelySource(e.score, e.covA, e.covB, e.a, e.b), quotes, ownCopy, cites));
+      }
+      this.aligned += c.length;
+      this.onProgress?.({ phase: 'align', done: this.aligned, total });
+    };
+    for (let lo = 0; lo < candidates.length; lo += chunk) {
+      const c = candidates.slice(lo, lo + chunk);
+      const need = [...new Set(c.flatMap((p) => [p.a, p.b]))];
+      const prepared = await this.preparedMany(need);
+      if (!pool) {
+        inFlight.push(Promise.resolve(c.map((p) => this.alignPair(prepared.get(p.a)!, prepared.get(p.b)!))));
+      } else {
+        const index = new Map(need.map((id, i) => [id, i]));
+        const docs = need.map((id) => ({ text: prepared.get(id)!.doc.text, tokens: prepared.get(id)!.tokens }));
+        const pairs = new Uint32Array(c.length * 2);
+        c.forEach((p, i) => {
+          pairs[2 * i] = index.get(p.a)!;
+          pairs[2 * i + 1] = index.get(p.b)!;
+        });
+        inFlight.push(pool.run<Passage[][]>('align', { docs, pairs }));
+      }
+      chunks.push({ pairs: c, docs: prepared });
+      while (inFlight.length > (pool ? pool.size * 2 : 0)) await collect();
+    }
+    while (inFlight.length) await collect();
   }
 
   /** "Where did this come from?": stored documents sharing text with `source`, best first. */

@@ -6,20 +6,21 @@ import { parse, printProblem } from './args.ts';
 import { UsageError } from './main.ts';
 import { Engine } from '../engine.ts';
 import { readSources } from '../ingest/index.ts';
-import { openStore, DEFAULT_DB, StoreError, DuckDBStore } from '../store/index.ts';
+import { openStore, DEFAULT_DB, StoreError, DuckDBStore, ClickHouseStore } from '../store/index.ts';
 import { defaultWorkers } from '../parallel/pool.ts';
 import { ProgressBar, inputSize } from './progress.ts';
 import { count } from '../report/words.ts';
 
-const HELP = `Usage: reprint index add PATH... [--db FILE] [--workers N]
-       reprint index info [--db FILE]
+const HELP = `Usage: reprint index add PATH... [--db FILE|URL] [--workers N]
+       reprint index info [--db FILE|URL]
 
 add   reads every document under the paths, cleans and fingerprints it and adds it to the index
       file. Documents whose id is already indexed are skipped, so an interrupted run can simply
       be run again: it adds what is missing and nothing twice.
 info  prints how many documents the index holds.
 
-  --db FILE     index file (default: ${DEFAULT_DB})
+  --db FILE     index file (default: ${DEFAULT_DB}), or clickhouse://HOST:PORT/DB
+                (shards: clickhouse://HOST:PORT,HOST:PORT/DB?cluster=NAME)
   --workers N   worker threads (default: every core)
   --quiet       no progress output
   --batch-size N  documents cleaned and committed together (default 10000); an interrupted run
@@ -53,14 +54,17 @@ export async function run(args: string[]): Promise<number> {
   }
   if (sub === 'info') {
     const n = await store.size();
-    const chars = store instanceof DuckDBStore ? await store.chars() : 0;
+    const chars = store instanceof DuckDBStore || store instanceof ClickHouseStore ? await store.chars() : 0;
     let bytes = 0;
-    try {
-      bytes = (await stat(values.db!)).size;
-    } catch {
-      /* not written yet */
-    }
-    process.stdout.write(`${values.db}: ${count(n, 'document')}, ${(chars / 1e6).toFixed(1)} M characters, file ${(bytes / 1e6).toFixed(1)} MB\n`);
+    if (store instanceof ClickHouseStore) bytes = await store.diskBytes();
+    else
+      try {
+        bytes = (await stat(values.db!)).size;
+      } catch {
+        /* not written yet */
+      }
+    const what = store instanceof ClickHouseStore ? 'on disk' : 'file';
+    process.stdout.write(`${store instanceof ClickHouseStore ? store.path : values.db}: ${count(n, 'document')}, ${(chars / 1e6).toFixed(1)} M characters, ${what} ${(bytes / 1e6).toFixed(1)} MB\n`);
     await store.close();
     return 0;
   }

@@ -12,6 +12,7 @@ Usage:
   reprint serve [PATH...] [--db FILE] [--port 8080] [--host 127.0.0.1] [--token T]
                                                            web app and HTTP API
 
+--db FILE is a DuckDB file, or clickhouse://HOST:PORT/DB for a ClickHouse server or cluster.
 PATH: files or folders (.txt .md .html .jsonl[.gz] .warc[.gz]), or - for standard input.
 Run "reprint COMMAND --help" for a command's options.`;
 
@@ -47,6 +48,11 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof UsageError) {
       process.stderr.write(`reprint ${cmd}: ${e.message}\n`);
       return 2;
+    }
+    // an index that cannot be used (DuckDB file, ClickHouse server): the message says it all
+    if ((e as Error)?.constructor?.name === 'StoreError') {
+      process.stderr.write(`reprint ${cmd}: ${(e as Error).message}\n`);
+      return 1;
     }
     process.stderr.write(`reprint ${cmd}: ${(e as Error).stack ?? e}\n`);
     return 1;

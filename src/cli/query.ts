@@ -4,7 +4,7 @@ import { parse, printProblem } from './args.ts';
 import { UsageError } from './main.ts';
 import { Engine, type TraceResult } from '../engine.ts';
 import { readSources } from '../ingest/index.ts';
-import { openStore, DEFAULT_DB, StoreError } from '../store/index.ts';
+import { openStore, DEFAULT_DB, StoreError, isClickHouseUrl } from '../store/index.ts';
 import { toOriginal } from '../clean/offsets.ts';
 import type { Doc, Source, Span } from '../types.ts';
 import { existsSync } from 'node:fs';
@@ -14,7 +14,7 @@ const HELP = `Usage: reprint query FILE|- [--db FILE] [--json] [--limit N]
 Finds the indexed documents that share text with FILE (or standard input), best first, with
 their coverage both ways and the aligned passages. Build the index with "reprint index add".
 
-  --db FILE    index file (default: ${DEFAULT_DB})
+  --db FILE    index file (default: ${DEFAULT_DB}), or clickhouse://HOST:PORT/DB
   --json       print JSON: { sources: [ { id, queryCoverage, sourceCoverage, passages:
                [ { query: [s, e], source: [s, e], kind, similarity } ] } ] }
                (spans in Unicode code points of the original texts)
@@ -105,7 +105,7 @@ export async function run(args: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError(`give exactly one FILE (or - for standard input)\n\n${HELP}`);
   const limit = Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit wants a positive whole number, not "${values.limit}"`);
-  if (!existsSync(values.db!)) {
+  if (!isClickHouseUrl(values.db) && !existsSync(values.db!)) {
     process.stderr.write(`reprint query: no index at ${values.db}; build one with "reprint index add PATH... --db ${values.db}"\n`);
     return 1;
   }

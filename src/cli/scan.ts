@@ -9,11 +9,11 @@ import { Engine, readSources, type ScanResult } from '../index.ts';
 import { writeChunks, writeReportJson } from '../report/json.ts';
 import { htmlReportOf } from '../report/html.ts';
 import { scanSummary } from '../report/terminal.ts';
-import { openStore, StoreError } from '../store/index.ts';
+import { openStore, StoreError, isClickHouseUrl } from '../store/index.ts';
 import { parseWorkers } from './index.ts';
 import { ProgressBar, inputSize } from './progress.ts';
 
-const HELP = `Usage: reprint scan PATH... [--out DIR] [--json] [--no-report] [--db FILE] [--workers N] [--quiet]
+const HELP = `Usage: reprint scan PATH... [--out DIR] [--json] [--no-report] [--db FILE|URL] [--workers N] [--share I/N] [--quiet]
 
 Reads every document under the paths, finds the passages they share, tells sources from copies,
 groups them into stories and writes a report folder (report.json and index.html). The report
@@ -24,8 +24,12 @@ document leaves the folder as it was.
   --json       print report.json to standard output instead of the summary
   --no-report  do not write the report folder
   --db FILE    use (and add the PATHs to) the index file FILE, and report on everything in it;
-               with --db, PATH may be left out
+               with --db, PATH may be left out. FILE may be clickhouse://HOST:PORT/DB
   --workers N  worker threads (default: every core)
+  --share I/N  with a ClickHouse --db: this is process I of N sharing the scan (on any machines).
+               Process 1 computes the candidate pairs in ClickHouse; each process aligns its own
+               units of them and stores their edges; each then reports on all of them. A process
+               run again redoes only its unfinished units.
   --quiet      no progress output`;
 
 /** Errors of standard output are seen where it is written (see writeChunks). */
@@ -41,6 +45,7 @@ export async function run(args: string[]): Promise<number> {
       db: { type: 'string' },
       workers: { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      share: { type: 'string' },
     },
     HELP,
   );
@@ -48,6 +53,22 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   if (!positionals.length && !values.db) throw new UsageError(`no PATH given\n\n${HELP}`);
   const workers = parseWorkers(values.workers);
+  let share: { part: number; parts: number; onWait?: (what: string) => void } | undefined;
+  if (values.share !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(values.share);
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UsageError(`--share wants I/N with 1 <= I <= N (process I of N), not "${values.share}"`);
+    if (!isClickHouseUrl(values.db)) throw new UsageError('--share needs a ClickHouse index: --db clickhouse://HOST:PORT/DB');
+    if (positionals.length) throw new UsageError('--share scans what is indexed: add documents first with "reprint index add PATH... --db URL" (one writer at a time)');
+    let last = '';
+    share = {
+      part: Number(m[1]),
+      parts: Number(m[2]),
+      onWait: (what) => {
+        if (!values.quiet && what !== last) process.stderr.write(`reprint scan: ${what}\n`);
+        last = what;
+      },
+    };
+  }
   let store;
   try {
     store = await openStore(values.db);
@@ -57,7 +78,7 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
   const progress = new ProgressBar({ quiet: values.quiet, totalChars: await inputSize(positionals) });
-  const engine = new Engine({ store, workers, onProblem: printProblem, onProgress: progress.update, oneShot: true });
+  const engine = new Engine({ store, workers, onProblem: printProblem, onProgress: progress.update, oneShot: true, share });
   let documents: number;
   try {
     if (positionals.length) await engine.add(readSources(positionals, (p) => engine.report(p)));

@@ -13,7 +13,7 @@ const HELP = `Usage: reprint serve [PATH...] [--db FILE] [--port 8080] [--host 1
 Serves the web app and the JSON API (described at /api/openapi.json) over one index.
 Documents under PATH... are added at start; more can be added through the API or the web app.
 
-  --db FILE        persistent index (DuckDB file); in memory when absent
+  --db FILE        persistent index (DuckDB file, or clickhouse://HOST:PORT/DB); in memory when absent
   --port N         port to listen on (default 8080; 0 picks a free one)
   --host HOST      address to bind (default 127.0.0.1). Any other than loopback needs a token
   --token TOKEN    bearer token required for writes (or set REPRINT_TOKEN)

@@ -3,7 +3,7 @@
 import { openStore } from '../store/index.ts';
 import type { Store } from '../store/store.ts';
 
-/** No path: an in-memory store. A path: the persistent DuckDB index file. */
+/** No path: an in-memory store. A path: the persistent DuckDB index file; a clickhouse:// URL: that index. */
 export async function openServerStore(db?: string): Promise<Store> {
   return openStore(db);
 }

@@ -47,5 +47,27 @@ export interface Store {
    * its postings again when asked.
    */
   release?(): void;
+  /**
+   * Stores that several processes can share a scan on (ClickHouse): the candidate pairs are
+   * computed once, inside the store, and split into units of work; process `part` of `parts`
+   * (1-based) aligns its own units and stores each unit's result. Optional: the memory and
+   * DuckDB stores align everything in one process (`candidatePairs`).
+   */
+  shareScan?(opts: { minShared: number; maxDf: number; part: number; parts: number; onWait?: (what: string) => void }): Promise<ScanShare>;
   close(): Promise<void>;
+}
+
+/** One scan shared between processes (see Store.shareScan). */
+export interface ScanShare {
+  /** Candidate pairs in all units. */
+  total: number;
+  units: number;
+  /** This process's units not done yet (by this or an earlier run). */
+  todo(): Promise<number[]>;
+  /** A unit's pairs, most shared first (ties by ids), as candidatePairs orders them. */
+  pairs(unit: number): Promise<CandidatePair[]>;
+  /** Store a unit's result (one row, written at once: a unit is done or not). */
+  finish(unit: number, result: string): Promise<void>;
+  /** Every unit's result once all are done (waits for the other processes). */
+  results(onWait?: (done: number, units: number) => void): Promise<string[]>;
 }
