@@ -17,7 +17,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseHTML } from 'linkedom';
-import { tokens, tokenF1, truthOfSpec, type WarcSpec } from './lib/extract.ts';
+import { tokens, tokenF1, truthOfSpec, withoutBoilerplate, type WarcSpec } from './lib/extract.ts';
 import { Readability } from '@mozilla/readability';
 import { cleanSource } from '../src/clean/index.ts';
 import { readWarc, newWarcStats } from '../src/ingest/warc.ts';
@@ -60,15 +60,6 @@ function readability(html: string): { title: string; text: string } {
   return { title: r?.title ?? '', text: r?.textContent ?? '' };
 }
 
-function withoutBoilerplate(doc: Doc): string {
-  let s = '';
-  let at = 0;
-  for (const [a, b] of doc.boilerplate) {
-    s += doc.text.slice(at, a) + '\n';
-    at = b;
-  }
-  return s + doc.text.slice(at);
-}
 
 const all = await pages();
 const show = process.argv.indexOf('--show') > 0 ? process.argv[process.argv.indexOf('--show') + 1] : null;

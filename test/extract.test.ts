@@ -8,20 +8,10 @@ import { DATA } from './helpers/paths.ts';
 import { cleanSource } from '../src/clean/index.ts';
 import { classifyArticleLines } from '../src/clean/boilerplate.ts';
 import { readWarc, newWarcStats } from '../src/ingest/warc.ts';
-import { tokenF1, truthOfSpec, type WarcSpec } from '../bench/lib/extract.ts';
-import type { Doc } from '../src/types.ts';
+import { tokenF1, truthOfSpec, withoutBoilerplate, type WarcSpec } from '../bench/lib/extract.ts';
 
 const FIX = fileURLToPath(new URL('./fixtures/extract/', import.meta.url));
 
-function articleText(doc: Doc): string {
-  let s = '';
-  let at = 0;
-  for (const [a, b] of doc.boilerplate) {
-    s += doc.text.slice(at, a) + '\n';
-    at = b;
-  }
-  return s + doc.text.slice(at);
-}
 const marked = (text: string, spans: [number, number][]) => spans.map(([a, b]) => text.slice(a, b));
 
 test('article lines: cues, bylines, related links and comments are marked; lists, code, captions and short paragraphs are not', () => {
@@ -82,7 +72,7 @@ test('written fixtures: the article text (boilerplate aside) holds the ground tr
     const doc = cleanSource({ id: f, path: join(FIX, f), bytes: readFileSync(join(FIX, f)), meta: {} });
     const truth = readFileSync(join(FIX, f.replace(/\.html$/, '.txt')), 'utf8');
     const full = tokenF1(doc.text, truth);
-    const art = tokenF1(articleText(doc), truth);
+    const art = tokenF1(withoutBoilerplate(doc), truth);
     assert.ok(full.r >= 0.99, `${f}: the clean text holds the whole article (recall ${full.r.toFixed(3)})`);
     assert.ok(art.r >= 0.97 && art.f1 >= 0.95, `${f}: article text recall ${art.r.toFixed(3)}, F1 ${art.f1.toFixed(3)}`);
   }
@@ -98,7 +88,7 @@ test('WARC article pages: the article text keeps the hand-located article', asyn
       seen++;
       const doc = cleanSource(src);
       const truth = truthOfSpec(doc.original, spec);
-      const art = tokenF1(articleText(doc), truth);
+      const art = tokenF1(withoutBoilerplate(doc), truth);
       assert.ok(art.r >= 0.93, `${spec.url}: recall ${art.r.toFixed(3)}`);
       assert.ok(art.f1 >= 0.94, `${spec.url}: F1 ${art.f1.toFixed(3)}`);
     }

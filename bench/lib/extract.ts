@@ -78,3 +78,14 @@ export function truthOfSpec(html: string, spec: WarcSpec): string {
     .join('\n');
 }
 
+
+/** The article text of a cleaned document: its text with the boilerplate spans left out. */
+export function withoutBoilerplate(doc: { text: string; boilerplate: [number, number][] }): string {
+  let s = '';
+  let at = 0;
+  for (const [a, b] of doc.boilerplate) {
+    s += doc.text.slice(at, a) + '\n';
+    at = b;
+  }
+  return s + doc.text.slice(at);
+}

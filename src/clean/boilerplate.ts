@@ -181,37 +181,41 @@ function isWrapped(text: string, prevEnd: number, start: number): boolean {
   return /^[\p{Ll}\p{N}]/u.test(text.slice(start, start + 2));
 }
 
-/** Per-line classification; returns boilerplate spans (sorted, disjoint) in `text`. */
-export function classifyLines(
-  text: string,
-  debug?: { text: string; cls: number; final: number }[],
-): Span[] {
-  const blocks: Block[] = [];
-  let pos = 0;
+/** Calls `f(start, end)` for each line of `text` that is not blank, its white space trimmed. */
+function eachLine(text: string, f: (start: number, end: number) => void): void {
   const n = text.length;
-  while (pos <= n) {
+  for (let pos = 0; pos <= n; ) {
     let e = text.indexOf('\n', pos);
     if (e < 0) e = n;
     let s = pos;
     let end = e;
     while (s < end && /\s/.test(text[s])) s++;
     while (end > s && /\s/.test(text[end - 1])) end--;
-    if (end > s) {
-      const prev = blocks[blocks.length - 1];
-      if (prev && isWrapped(text, prev.end, s)) {
-        // Hard-wrapped text (wire copy, e-mail, plain-text archives): a long line that breaks
-        // off mid-sentence and a next line that goes on in lower case are one paragraph.
-        prev.end = end;
-        prev.wrapped = true;
-        if (prev.text.length < 20000) prev.text = text.slice(prev.start, Math.min(end, prev.start + 20000));
-      } else {
-        // Very long lines (no line breaks) are not classified line by line: treat as one block.
-        const raw = end - s > 20000 ? text.slice(s, s + 20000) : text.slice(s, end);
-        blocks.push({ start: s, end, text: raw, cls: C_SHORT, final: C_SHORT, cue: false, words: 0 });
-      }
-    }
+    if (end > s) f(s, end);
     pos = e + 1;
   }
+}
+
+/** Per-line classification; returns boilerplate spans (sorted, disjoint) in `text`. */
+export function classifyLines(
+  text: string,
+  debug?: { text: string; cls: number; final: number }[],
+): Span[] {
+  const blocks: Block[] = [];
+  eachLine(text, (s, end) => {
+    const prev = blocks[blocks.length - 1];
+    if (prev && isWrapped(text, prev.end, s)) {
+      // Hard-wrapped text (wire copy, e-mail, plain-text archives): a long line that breaks
+      // off mid-sentence and a next line that goes on in lower case are one paragraph.
+      prev.end = end;
+      prev.wrapped = true;
+      if (prev.text.length < 20000) prev.text = text.slice(prev.start, Math.min(end, prev.start + 20000));
+    } else {
+      // Very long lines (no line breaks) are not classified line by line: treat as one block.
+      const raw = end - s > 20000 ? text.slice(s, s + 20000) : text.slice(s, end);
+      blocks.push({ start: s, end, text: raw, cls: C_SHORT, final: C_SHORT, cue: false, words: 0 });
+    }
+  });
   if (blocks.length === 0) return [];
   // Context-free classes.
   for (const b of blocks) {
@@ -396,19 +400,9 @@ function squash(t: string): string {
 export function classifyArticleLines(text: string, opts: { author?: string } = {}): Span[] {
   const author = opts.author?.replace(/^by\s+/i, '').split(/\s*(?:,| and )\s*/)[0].trim() || null;
   const lines: { start: number; end: number; text: string }[] = [];
-  let pos = 0;
-  const n = text.length;
-  while (pos <= n) {
-    let e = text.indexOf('\n', pos);
-    if (e < 0) e = n;
-    let s = pos;
-    let end = e;
-    while (s < end && /\s/.test(text[s])) s++;
-    while (end > s && /\s/.test(text[end - 1])) end--;
-    if (end > s) lines.push({ start: s, end, text: end - s > 2000 ? text.slice(s, s + 2000) : text.slice(s, end) });
-    pos = e + 1;
-  }
+  eachLine(text, (s, end) => lines.push({ start: s, end, text: end - s > 2000 ? text.slice(s, s + 2000) : text.slice(s, end) }));
   const bad = new Uint8Array(lines.length);
+  const n = text.length;
   const sentenceEnd = (t: string) => /[.!?…]["”’)]?$/.test(t);
   for (let i = 0; i < lines.length; i++) {
     const t = lines[i].text;
