@@ -31,7 +31,7 @@
 import { Readable } from 'node:stream';
 import { createClient, ClickHouseLogLevel, type ClickHouseClient } from '@clickhouse/client';
 import type { Doc } from '../types.ts';
-import type { CandidatePair, IndexEntry, LookupHit, ScanShare, Store } from './store.ts';
+import { freshEntries, type CandidatePair, type IndexEntry, type LookupHit, type ScanShare, type Store } from './store.ts';
 import { decodeDoc, encodeDoc, type DocRow } from './codec.ts';
 import { namedPairs, uniqueSorted, STAR_MIN } from './postings.ts';
 import { StoreError } from './duckdb.ts';
@@ -347,13 +347,7 @@ export class ClickHouseStore implements Store {
 
   async add(entries: IndexEntry[]): Promise<number> {
     if (this.readOnly) throw new StoreError(`cannot write to index ${this.target.display}: opened read-only`);
-    const fresh: IndexEntry[] = [];
-    const inBatch = new Set<string>();
-    for (const e of entries) {
-      if (this.idToN.has(e.doc.id) || inBatch.has(e.doc.id)) continue;
-      inBatch.add(e.doc.id);
-      fresh.push(e);
-    }
+    const fresh = freshEntries(entries, this.idToN);
     if (!fresh.length) return 0;
     try {
       if (this.leftovers) await this.cleanLeftovers();

@@ -11,7 +11,7 @@
 
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { Doc } from '../types.ts';
-import type { CandidatePair, IndexEntry, LookupHit, Store } from './store.ts';
+import { freshEntries, type CandidatePair, type IndexEntry, type LookupHit, type Store } from './store.ts';
 import { decodeDoc, encodeDoc, type DocRow } from './codec.ts';
 import { PostingsFile, PostingsIndex, namedHits, namedPairs, uniqueSorted } from './postings.ts';
 
@@ -117,13 +117,7 @@ export class DuckDBStore implements Store {
   }
 
   async add(entries: IndexEntry[]): Promise<number> {
-    const fresh: IndexEntry[] = [];
-    const inBatch = new Set<string>();
-    for (const e of entries) {
-      if (this.idToN.has(e.doc.id) || inBatch.has(e.doc.id)) continue;
-      inBatch.add(e.doc.id);
-      fresh.push(e);
-    }
+    const fresh = freshEntries(entries, this.idToN);
     if (!fresh.length) return 0;
     const base = this.idList.length;
     const fps: Uint32Array[] = [];

@@ -71,3 +71,15 @@ export interface ScanShare {
   /** Every unit's result once all are done (waits for the other processes). */
   results(onWait?: (done: number, units: number) => void): Promise<string[]>;
 }
+
+/** The entries whose ids are neither in `known` nor earlier in the batch (adds are idempotent). */
+export function freshEntries(entries: IndexEntry[], known: { has(id: string): boolean }): IndexEntry[] {
+  const fresh: IndexEntry[] = [];
+  const inBatch = new Set<string>();
+  for (const e of entries) {
+    if (known.has(e.doc.id) || inBatch.has(e.doc.id)) continue;
+    inBatch.add(e.doc.id);
+    fresh.push(e);
+  }
+  return fresh;
+}
