@@ -544,6 +544,13 @@ export function analyzeChanges(source: ChangeDoc, derived: ChangeDoc, passages: 
   const dt = derived.tokens;
   const sq = quotes(source);
   const dq = quotes(derived);
+  // The same text (a duplicate, common in syndication and crawls): nothing changed, and every
+  // quote is held on both sides. Skipping the comparison matters at scale.
+  if (S === D) {
+    for (const q of sq) heldSource.push(q.inner);
+    for (const q of dq) heldDerived.push(q.inner);
+    return { changes, heldSource, heldDerived };
+  }
 
   // --- quotes
   const matches = matchQuotes(sq, dq, st, dt);
