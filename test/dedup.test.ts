@@ -132,20 +132,36 @@ test('JSONL over several read chunks: lines across chunk ends kept byte for byte
       lines.push(line);
       size += Buffer.byteLength(line) + 1;
     }
+    // a bad line and a blank one late in the file (in a helper thread's share or this thread's)
+    const bad = lines.length - 700;
+    lines.splice(bad, 0, '{"id": "broken", "text": ');
+    lines.splice(bad + 300, 0, '');
     const input = join(dir, 'big.jsonl');
     await writeFile(input, lines.join('\n'));
     const out = join(dir, 'kept.jsonl');
-    const expected = lines.filter((_, i) => i % 50 !== 49).join('\n') + '\n';
-    // one thread, and a helper thread signing the front of each batch: the same result
+    const copy = (l: string) => Number(/"id":"d(\d+)"/.exec(l)?.[1]) % 50 === 49;
+    const expected = lines.filter((l, i) => l && i !== bad && !copy(l)).join('\n') + '\n';
+    // one thread, and a helper thread taking chunks of the lines: the same result, the same problem
     for (const w of ['1', '2']) {
       const r = cli(['dedup', input, '--out', out, '--quiet', '--workers', w]);
-      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.status, 1, 'the bad line makes the exit code 1');
+      assert.match(r.stderr, new RegExp(`big\\.jsonl \\(line ${bad + 1}\\): bad JSON`), `--workers ${w}`);
       assert.equal(await readFile(out, 'utf8'), expected, `--workers ${w}`);
     }
-    // from the library (sources through tsx), with a helper thread for this size
-    const r = await dedupe({ inputs: [input], out, workers: 2, workersFrom: 1 });
-    assert.equal(r.threads, 2);
-    assert.equal(await readFile(out, 'utf8'), expected);
+    // from the library (sources through tsx): whole file with a helper thread, and the streaming
+    // reader (8 MB reads), with and without a helper thread
+    for (const [workers, wholeFileLimit] of [
+      [2, undefined],
+      [1, 0],
+      [2, 0],
+    ]) {
+      const problems: string[] = [];
+      const r = await dedupe({ inputs: [input], out, workers, workersFrom: 1, wholeFileLimit, onProblem: (p) => problems.push(`${p.where}: ${p.reason}`) });
+      assert.equal(r.threads, workers);
+      assert.equal(r.documents, lines.length - 2);
+      assert.deepEqual(problems.map((p) => p.split(':')[0]), [`line ${bad + 1}`]);
+      assert.equal(await readFile(out, 'utf8'), expected, `workers ${workers}, whole file up to ${wholeFileLimit}`);
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

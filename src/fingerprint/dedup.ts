@@ -44,6 +44,11 @@ export interface DedupOptions {
   workers?: number;
   /** Input size from which helper threads start (bytes; default as above). */
   workersFrom?: number;
+  /**
+   * Plain JSONL inputs up to this many bytes are read whole into memory (default 256 MB);
+   * larger ones, and gzip, are read as a stream, twice or three times.
+   */
+  wholeFileLimit?: number;
   /** Documents signed so far, and their characters. */
   onProgress?: (p: { phase: 'add'; done: number; chars: number }) => void;
 }
@@ -198,6 +203,100 @@ async function* gzLineBatches(path: string, onProblem: (p: InputProblem) => void
   if (batch.length) yield batch;
 }
 
+/** Plain JSONL inputs up to this size are read whole into memory shared with the helper threads. */
+const WHOLE_FILE = 256 * 1024 * 1024;
+
+/** A plain JSONL file read whole: its bytes and each line's [start, end) (without the newline). */
+interface WholeFile {
+  path: string;
+  bytes: Buffer;
+  /** 2 numbers a line: start, end. */
+  bounds: Uint32Array;
+}
+
+/**
+ * A plain JSONL file of at most WHOLE_FILE bytes, read in one go into shared memory (so helper
+ * threads parse and sign their share of its lines without copies); null for other inputs, or when
+ * a line is too long (the streaming reader reports it).
+ */
+async function readWhole(inputs: string[], limit = WHOLE_FILE): Promise<WholeFile | null> {
+  if (inputs.length !== 1 || inputKind(inputs[0]) !== 'jsonl' || inputs[0].toLowerCase().endsWith('.gz')) return null;
+  const path = inputs[0];
+  const size = (await stat(path)).size;
+  if (size > limit) return null;
+  const bytes = Buffer.from(new SharedArrayBuffer(size));
+  const fh = await open(path, 'r');
+  try {
+    let at = 0;
+    while (at < size) {
+      const { bytesRead } = await fh.read(bytes, at, size - at, at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+    }
+    if (at !== size) return null; // the file shrank while read: the streaming reader says so
+  } finally {
+    await fh.close();
+  }
+  let lines = 0;
+  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) lines++;
+  if (size && bytes[size - 1] !== 10) lines++;
+  const bounds = new Uint32Array(new SharedArrayBuffer(lines * 8));
+  let start = 0;
+  for (let l = 0; l < lines; l++) {
+    let end = bytes.indexOf(10, start);
+    if (end < 0) end = size;
+    if (end - start > MAX_LINE_CHARS * 2) return null;
+    bounds[2 * l] = start;
+    bounds[2 * l + 1] = end;
+    start = end + 1;
+  }
+  return { path, bytes, bounds };
+}
+
+/** What signing a range of lines gives: per line, whether it is a document, with its fields. */
+export interface LinesSigned {
+  ok: Uint8Array;
+  ids: string[];
+  dates: number[];
+  lengths: number[];
+  problems: { line: number; reason: string }[];
+}
+
+/** Bytes of lines a thread takes at a time when signing a whole file. */
+const WHOLE_CHUNK = 256 * 1024;
+
+export interface ChunkSigned {
+  chunk: number;
+  signed: LinesSigned;
+}
+
+/** Take chunks of lines (cuts[c] to cuts[c + 1]) from the shared counter `next` and sign them, until none is left. */
+export function signChunks(bytes: Buffer, bounds: Uint32Array, cuts: Uint32Array, next: Int32Array, k: number, numPerm: number, sigs: Uint32Array): ChunkSigned[] {
+  const out: ChunkSigned[] = [];
+  for (let c = Atomics.add(next, 0, 1); c + 1 < cuts.length; c = Atomics.add(next, 0, 1)) out.push({ chunk: c, signed: signLines(bytes, bounds, cuts[c], cuts[c + 1], k, numPerm, sigs) });
+  return out;
+}
+
+/**
+ * Parse and sign lines [from, to) of a whole file; line l's signature goes to
+ * sigs[l * numPerm ...]. Used by this thread and the helper threads.
+ */
+export function signLines(bytes: Buffer, bounds: Uint32Array, from: number, to: number, k: number, numPerm: number, sigs: Uint32Array): LinesSigned {
+  const out: LinesSigned = { ok: new Uint8Array(to - from), ids: [], dates: [], lengths: [], problems: [] };
+  let line = 0;
+  const sink = (p: InputProblem) => out.problems.push({ line, reason: p.reason });
+  for (line = from; line < to; line++) {
+    const d = jsonlDoc(bytes.subarray(bounds[2 * line], bounds[2 * line + 1]), line + 1, 0, '', sink);
+    if (!d) continue;
+    out.ok[line - from] = 1;
+    out.ids.push(d.id);
+    out.dates.push(dateValue(d.date));
+    out.lengths.push(d.text.length);
+    sigs.set(signature(d.text, k, numPerm), line * numPerm);
+  }
+  return out;
+}
+
 /** The input documents, in batches, numbered in input order. */
 async function* documents(inputs: string[], onProblem: (p: InputProblem) => void): AsyncGenerator<InDoc[]> {
   let n = 0;
@@ -265,7 +364,7 @@ async function writeOut(path: string, pieces: () => Iterable<string | Buffer> | 
  */
 class Signers {
   private jobs: { worker: number; n: number; texts: string[]; result: Promise<Uint32Array | null> }[] = [];
-  private queues: ((v: Uint32Array | null) => void)[][] = [];
+  private queues: ((v: unknown) => void)[][] = [];
   private broken: boolean[] = [];
 
   private constructor(
@@ -280,7 +379,8 @@ class Signers {
         this.broken[i] = true;
         for (const r of this.queues[i].splice(0)) r(null);
       };
-      w.on('message', (sigs: Uint32Array) => this.queues[i].shift()?.(sigs));
+      // replies come in the order the jobs were sent: signatures (texts) or LinesSigned (lines)
+      w.on('message', (reply: unknown) => this.queues[i].shift()?.(reply));
       w.on('error', fail);
       w.on('exit', fail);
     });
@@ -316,12 +416,48 @@ class Signers {
       const part = batch.slice(at, Math.min(share, at + per));
       if (!part.length) break;
       const texts = part.map((d) => d.text);
-      const result = new Promise<Uint32Array | null>((r) => this.queues[i].push(r));
+      const result = new Promise<Uint32Array | null>((r) => this.queues[i].push(r as (v: unknown) => void));
       this.workers[i].postMessage({ texts, k: this.k, numPerm: this.numPerm });
       this.jobs.push({ worker: i, n: part[0].n, texts, result });
       at += part.length;
     }
     return at;
+  }
+
+  /**
+   * Parse and sign the lines of a whole file: the file is cut into chunks of lines, which this
+   * thread and the helpers take one at a time from a shared counter (a helper that starts late
+   * takes fewer); chunks a failed helper took are done here. Signatures land in `sigs` by line;
+   * the results come back in line order.
+   */
+  async signWhole(w: WholeFile, sigs: Uint32Array): Promise<LinesSigned[]> {
+    const lines = w.bounds.length / 2;
+    const cuts: number[] = [0];
+    for (let l = 0, at = 0; l < lines; l++)
+      if (w.bounds[2 * l + 1] - at >= WHOLE_CHUNK) {
+        cuts.push(l + 1);
+        at = w.bounds[2 * l + 1];
+      }
+    if (cuts[cuts.length - 1] !== lines) cuts.push(lines);
+    const job = { bytes: w.bytes.buffer, bounds: w.bounds, cuts: Uint32Array.from(cuts), next: new Int32Array(new SharedArrayBuffer(4)), k: this.k, numPerm: this.numPerm, sigs };
+    const replies = this.workers
+      .map((_, i) => i)
+      .filter((i) => !this.broken[i])
+      .map((i) => {
+        const result = new Promise<ChunkSigned[] | null>((r) => this.queues[i].push(r as (v: unknown) => void));
+        this.workers[i].postMessage(job);
+        return result;
+      });
+    const byChunk: (LinesSigned | undefined)[] = [];
+    for (const c of signChunks(w.bytes, job.bounds, job.cuts, job.next, this.k, this.numPerm, sigs)) byChunk[c.chunk] = c.signed;
+    for (const r of await Promise.all(replies)) for (const c of r ?? []) byChunk[c.chunk] = c.signed;
+    const out: LinesSigned[] = [];
+    for (let c = 0; c + 1 < cuts.length; c++) out.push(byChunk[c] ?? signLines(w.bytes, w.bounds, cuts[c], cuts[c + 1], this.k, this.numPerm, sigs));
+    return out;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
   /** The helpers' signatures, by first document number (signed here when a helper failed). */
@@ -335,7 +471,7 @@ class Signers {
       }
       out.push({ n: j.n, sigs });
     }
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await this.stop();
     return out;
   }
 }
@@ -346,31 +482,91 @@ function dateValue(s: string | undefined): number {
   return Number.isFinite(t) ? t : Infinity;
 }
 
-export async function dedupe(o: DedupOptions): Promise<DedupResult> {
-  const t0 = performance.now();
-  const threshold = o.threshold ?? 0.8;
-  const k = o.k ?? 5;
-  const numPerm = o.numPerm ?? 128;
-  const keep = o.keep ?? 'first';
-  const report = o.onProblem ?? (() => {});
-  const quiet = () => {};
-  for (const p of o.inputs) {
-    if (p === '-') throw new Error('dedup reads its input several times: give a file, not standard input');
-    await stat(p); // a missing input is an error before any work
-  }
+/** Pass 1's result, and the way back to the documents for the later passes. */
+interface Signed {
+  sigs: Uint32Array;
+  ids: string[];
+  lengths: number[];
+  dates: number[];
+  chars: number;
+  threads: number;
+  /** Calls `fn` with the text of each document marked in `need`, in input order. */
+  texts(need: Uint8Array, fn: (n: number, text: string) => void): Promise<void>;
+  /** The output: kept JSONL lines byte for byte, or {"id","path","text"} lines for files. */
+  kept(keptBy: Int32Array): Iterable<string | Buffer> | AsyncIterable<string | Buffer>;
+}
 
+/** Pass 1 over a whole file in shared memory: helper threads parse and sign their share of the lines. */
+async function signWholeFile(w: WholeFile, signer: Signers | null, k: number, numPerm: number, report: (p: InputProblem) => void): Promise<Signed> {
+  const lines = w.bounds.length / 2;
+  const lineSigs = signer ? new Uint32Array(new SharedArrayBuffer(lines * numPerm * 4)) : new Uint32Array(lines * numPerm);
+  const parts = signer ? await signer.signWhole(w, lineSigs) : [signLines(w.bytes, w.bounds, 0, lines, k, numPerm, lineSigs)];
+  const threads = signer ? signer.threads() : 1;
+  if (signer) await signer.stop();
+  // number the documents in line order; their signatures move down over the lines that are not
+  const docLine = new Uint32Array(lines);
+  const ids: string[] = [];
+  const lengths: number[] = [];
+  const dates: number[] = [];
+  const problems: { line: number; reason: string }[] = [];
+  let line = 0;
+  let chars = 0;
+  for (const p of parts) {
+    let at = 0;
+    for (let i = 0; i < p.ok.length; i++, line++) {
+      if (!p.ok[i]) continue;
+      const n = ids.length;
+      docLine[n] = line;
+      if (n !== line) lineSigs.copyWithin(n * numPerm, line * numPerm, (line + 1) * numPerm);
+      ids.push(p.ids[at]);
+      lengths.push(p.lengths[at]);
+      dates.push(p.dates[at]);
+      chars += p.lengths[at];
+      at++;
+    }
+    problems.push(...p.problems);
+  }
+  for (const p of problems) report({ input: w.path, where: `line ${p.line + 1}`, reason: p.reason });
+  const N = ids.length;
+  const raw = (n: number) => w.bytes.subarray(w.bounds[2 * docLine[n]], w.bounds[2 * docLine[n] + 1]);
+  return {
+    sigs: lineSigs.subarray(0, N * numPerm),
+    ids,
+    lengths,
+    dates,
+    chars,
+    threads,
+    async texts(need, fn) {
+      for (let n = 0; n < N; n++) if (need[n]) fn(n, jsonlDoc(raw(n), 0, n, '', () => {})?.text ?? '');
+    },
+    *kept(keptBy) {
+      // runs of consecutive kept lines go out as one piece each
+      for (let n = 0; n < N; ) {
+        if (keptBy[n] !== n) {
+          n++;
+          continue;
+        }
+        const first = n;
+        while (n + 1 < N && keptBy[n + 1] === n + 1 && docLine[n + 1] === docLine[n] + 1) n++;
+        yield w.bytes.subarray(w.bounds[2 * docLine[first]], w.bounds[2 * docLine[n] + 1]);
+        yield NL;
+        n++;
+      }
+    },
+  };
+}
+
+/** Pass 1 reading the input as a stream of batches (gzip, large files, files and folders). */
+async function signStream(o: DedupOptions, signer: Signers | null, k: number, numPerm: number, report: (p: InputProblem) => void): Promise<Signed> {
   // Small inputs stay in memory between passes; big ones are read again.
   const CACHE_CHARS = 256e6;
   let cache: InDoc[] | null = [];
-  const again = (sink: (p: InputProblem) => void): AsyncIterable<InDoc[]> | InDoc[][] => (cache ? [cache] : documents(o.inputs, sink));
-
-  // Pass 1: signatures.
+  const again = (): AsyncIterable<InDoc[]> | InDoc[][] => (cache ? [cache] : documents(o.inputs, () => {}));
   let sigs = new Uint32Array(1024 * numPerm);
   const ids: string[] = [];
   const lengths: number[] = [];
   const dates: number[] = [];
   let chars = 0;
-  const signer = await Signers.start(o, k, numPerm);
   for await (const batch of documents(o.inputs, report)) {
     const last = batch[batch.length - 1].n;
     if ((last + 1) * numPerm > sigs.length) {
@@ -400,6 +596,50 @@ export async function dedupe(o: DedupOptions): Promise<DedupResult> {
   }
   const threads = signer ? signer.threads() : 1;
   if (signer) for (const r of await signer.finish()) sigs.set(r.sigs, r.n * numPerm);
+  return {
+    sigs,
+    ids,
+    lengths,
+    dates,
+    chars,
+    threads,
+    async texts(need, fn) {
+      for await (const batch of again())
+        for (const d of batch) {
+          if (!need[d.n]) continue;
+          fn(d.n, d.reparse ? (jsonlDoc(d.raw!, 0, d.n, '', () => {})?.text ?? '') : d.text);
+        }
+    },
+    async *kept(keptBy) {
+      for await (const batch of again())
+        for (const d of batch) {
+          if (keptBy[d.n] !== d.n) continue;
+          if (d.raw) yield d.raw, yield NL;
+          else yield JSON.stringify({ id: d.id, path: d.path, text: d.original ?? d.text }) + '\n';
+        }
+    },
+  };
+}
+
+export async function dedupe(o: DedupOptions): Promise<DedupResult> {
+  const t0 = performance.now();
+  const threshold = o.threshold ?? 0.8;
+  const k = o.k ?? 5;
+  const numPerm = o.numPerm ?? 128;
+  const keep = o.keep ?? 'first';
+  const report = o.onProblem ?? (() => {});
+  const quiet = () => {};
+  for (const p of o.inputs) {
+    if (p === '-') throw new Error('dedup reads its input several times: give a file, not standard input');
+    await stat(p); // a missing input is an error before any work
+  }
+
+  // Pass 1: signatures. Helper threads start first, so that they load while the input is read.
+  const signer = await Signers.start(o, k, numPerm);
+  const whole = await readWhole(o.inputs, o.wholeFileLimit);
+  const signed = whole ? await signWholeFile(whole, signer, k, numPerm, report) : await signStream(o, signer, k, numPerm, report);
+  const { sigs, ids, lengths, dates, chars, threads } = signed;
+  if (o.onProgress) o.onProgress({ phase: 'add', done: ids.length, chars });
   const tSign = performance.now();
   const N = ids.length;
 
@@ -421,14 +661,7 @@ export async function dedupe(o: DedupOptions): Promise<DedupResult> {
   }
   // Pass 2: shingle sets of the documents in candidate pairs.
   const sets = new Map<number, Uint32Array>();
-  if (pairA.length) {
-    for await (const batch of again(quiet))
-      for (const d of batch) {
-        if (!need[d.n]) continue;
-        const text = d.reparse ? (jsonlDoc(d.raw!, 0, d.n, '', quiet)?.text ?? '') : d.text;
-        sets.set(d.n, uniqueSorted(shingles(text, k)));
-      }
-  }
+  if (pairA.length) await signed.texts(need, (n, text) => sets.set(n, uniqueSorted(shingles(text, k))));
   const adj = new Map<number, number[]>();
   let confirmed = 0;
   for (let i = 0; i < pairA.length; i++) {
@@ -474,14 +707,7 @@ export async function dedupe(o: DedupOptions): Promise<DedupResult> {
   // Pass 3: write the kept documents (and the clusters), in large writes.
   let kept = 0;
   for (let d = 0; d < N; d++) if (keptBy[d] === d) kept++;
-  await writeOut(o.out, async function* () {
-    for await (const batch of again(quiet))
-      for (const d of batch) {
-        if (keptBy[d.n] !== d.n) continue;
-        if (d.raw) yield d.raw, yield NL;
-        else yield JSON.stringify({ id: d.id, path: d.path, text: d.original ?? d.text }) + '\n';
-      }
-  });
+  await writeOut(o.out, () => signed.kept(keptBy));
   if (o.clusters) {
     await writeOut(o.clusters, function* () {
       for (const g of groups) yield JSON.stringify({ members: g.members.map((m) => ids[m]), kept: ids[g.kept] }) + '\n';

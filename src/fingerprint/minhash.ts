@@ -57,7 +57,9 @@ export function minhashOf(shingles: Uint32Array, numPerm = 128): Uint32Array {
 /**
  * Optimal densification: empty bin j takes the value of the first non-empty bin on its probe
  * sequence fmix(j, attempt) mod k. Filled bins are read from a copy so borrowing is stable.
- * (An all-empty signature is returned as is.)
+ * (An all-empty signature is returned as is.) For up to 256 bins the sequences come from a
+ * table (short documents leave most bins empty, and hashing each step was half of dedup's
+ * signing time).
  */
 export function densify(sig: Uint32Array): Uint32Array {
   const k = sig.length;
@@ -65,10 +67,22 @@ export function densify(sig: Uint32Array): Uint32Array {
   for (let j = 0; j < k; j++) if (sig[j] === EMPTY) empty++;
   if (empty === 0 || empty === k) return sig;
   const filled = sig.slice();
+  const seq = k <= 256 ? probeSequences(k) : null;
   for (let j = 0; j < k; j++) {
     if (filled[j] !== EMPTY) continue;
+    if (seq) {
+      // bin j's sequence holds every bin, so a filled one comes
+      for (let t = seq.start[j]; ; t++) {
+        const c = seq.bins[t];
+        if (filled[c] !== EMPTY) {
+          sig[j] = filled[c];
+          break;
+        }
+      }
+      continue;
+    }
     for (let attempt = 1; ; attempt++) {
-      const c = fmix(j * 0x9e3779b1 + attempt, 0x27d4eb2f) % k;
+      const c = probe(j, attempt, k);
       if (filled[c] !== EMPTY) {
         sig[j] = filled[c];
         break;
@@ -76,6 +90,39 @@ export function densify(sig: Uint32Array): Uint32Array {
     }
   }
   return sig;
+}
+
+/** Step `attempt` (1, 2, ...) of bin j's probe sequence among k bins. */
+function probe(j: number, attempt: number, k: number): number {
+  return fmix(j * 0x9e3779b1 + attempt, 0x27d4eb2f) % k;
+}
+
+const sequences = new Map<number, { start: Uint32Array; bins: Uint16Array }>();
+
+/** Every bin's probe sequence among k bins, each up to the step by which it has met every bin. */
+function probeSequences(k: number): { start: Uint32Array; bins: Uint16Array } {
+  let s = sequences.get(k);
+  if (!s) {
+    const start = new Uint32Array(k + 1);
+    const bins: number[] = [];
+    const seen = new Uint8Array(k);
+    for (let j = 0; j < k; j++) {
+      start[j] = bins.length;
+      seen.fill(0);
+      for (let attempt = 1, left = k; left > 0; attempt++) {
+        const c = probe(j, attempt, k);
+        bins.push(c);
+        if (!seen[c]) {
+          seen[c] = 1;
+          left--;
+        }
+      }
+    }
+    start[k] = bins.length;
+    s = { start, bins: Uint16Array.from(bins) };
+    sequences.set(k, s);
+  }
+  return s;
 }
 
 /** The valid (non-boilerplate) k-gram hashes of a document. */
