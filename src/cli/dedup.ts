@@ -20,8 +20,9 @@ Folders and files (.txt .md .html ...): KEPT.jsonl gets one line per kept docume
   --out FILE        kept documents (required)
   --clusters FILE   one line per group of near-duplicates: {"members": [id, ...], "kept": id}
   --threshold J     Jaccard similarity, 0 < J <= 1 (default 0.8)
-  --workers N       threads that sign (default 2 when a core is idle, else 1; helpers
-                    start only for JSONL inputs of 8 MB or more)
+  --workers N       threads that sign (default 2 on 2+ cores; for gzip and JSONL over
+                    256 MB only when a core is idle; helpers start only for JSONL
+                    inputs of 8 MB or more)
   --quiet           no progress output
   --keep RULE       which document of a group to keep: first (in input order, default),
                     longest, or earliest ("date" field; undated ones count as latest)`;

@@ -37,9 +37,9 @@ export interface DedupOptions {
   numPerm?: number;
   onProblem?: (p: InputProblem) => void;
   /**
-   * Threads that sign (this one included; default: 2 when the machine has 2+ cores and the load
-   * average leaves one idle, else 1). Helper threads start only for JSONL inputs of 8 MB or more
-   * (64 MB when running through tsx).
+   * Threads that sign (this one included; default: 2 when the machine has 2+ cores, for a
+   * streamed input only when the load average leaves one idle; else 1). Helper threads start
+   * only for JSONL inputs of 8 MB or more (64 MB when running through tsx).
    */
   workers?: number;
   /** Input size from which helper threads start (bytes; default as above). */
@@ -387,13 +387,17 @@ class Signers {
   }
 
   static async start(o: DedupOptions, k: number, numPerm: number): Promise<Signers | null> {
-    // By default a helper starts only when a core is idle: on a busy machine the copies of the
-    // texts it needs cost more than its signing saves.
-    const cores = availableParallelism();
-    const threads = Math.max(1, Math.floor(o.workers ?? (cores >= 2 && loadavg()[0] < cores - 0.5 ? 2 : 1)));
-    if (threads < 2 || o.inputs.length !== 1 || inputKind(o.inputs[0]) !== 'jsonl') return null;
-    const bundle = (globalThis as Record<symbol, unknown>)[Symbol.for('reprint.bundle')] as string | undefined;
+    if (o.inputs.length !== 1 || inputKind(o.inputs[0]) !== 'jsonl') return null;
     const size = (await stat(o.inputs[0])).size;
+    // By default a helper starts when a core is idle, or for a file read whole (shared memory:
+    // nothing is copied, and even on a busy machine a second thread gained a little); a helper
+    // for a streamed input gets copies of the texts, which cost more than its signing saves on a
+    // busy machine.
+    const whole = !o.inputs[0].toLowerCase().endsWith('.gz') && size <= (o.wholeFileLimit ?? WHOLE_FILE);
+    const cores = availableParallelism();
+    const threads = Math.max(1, Math.floor(o.workers ?? (cores >= 2 && (whole || loadavg()[0] < cores - 0.5) ? 2 : 1)));
+    if (threads < 2) return null;
+    const bundle = (globalThis as Record<symbol, unknown>)[Symbol.for('reprint.bundle')] as string | undefined;
     if (size < (o.workersFrom ?? (bundle ? 8 : 64) * 1024 * 1024)) return null;
     const url = bundle ? pathToFileURL(join(bundle, 'sign-worker.js')) : new URL('./sign-boot.mjs', import.meta.url);
     const workers = Array.from({ length: threads - 1 }, () => new Worker(url, { execArgv: [] }));

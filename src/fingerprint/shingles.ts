@@ -52,10 +52,26 @@ function entry(c: number): number {
   return e;
 }
 
+let scratch = new Uint32Array(1 << 16);
+
 /** Hashes of the words of `text` (folded), in order. */
 export function wordHashes(text: string): Uint32Array {
+  const out = scratch.slice(0, wordsIntoScratch(text));
+  releaseScratch();
+  return out;
+}
+
+/** A buffer grown for a huge text is not kept. */
+function releaseScratch(): void {
+  if (scratch.length > 1 << 22) scratch = new Uint32Array(1 << 16);
+}
+
+/** The word hashes of `text` into `scratch` (grown as needed); returns how many. */
+function wordsIntoScratch(text: string): number {
   const n = text.length;
-  let out = new Uint32Array((n >>> 2) + 16);
+  // at most one word per two code units, and one per CJK code unit
+  if (scratch.length < n + 1) scratch = new Uint32Array(Math.max(n + 1, scratch.length * 2));
+  const out = scratch;
   let m = 0;
   let h = FNV_OFFSET;
   let inWord = false;
@@ -75,33 +91,14 @@ export function wordHashes(text: string): Uint32Array {
       if (f > 0) continue; // an apostrophe inside a word
     }
     if (inWord) {
-      if (m === out.length) {
-        const o = new Uint32Array(out.length * 2);
-        o.set(out);
-        out = o;
-      }
       out[m++] = h >>> 0;
       h = FNV_OFFSET;
       inWord = false;
     }
-    if (e === -3) {
-      if (m === out.length) {
-        const o = new Uint32Array(out.length * 2);
-        o.set(out);
-        out = o;
-      }
-      out[m++] = Math.imul(FNV_OFFSET ^ c, FNV_PRIME) >>> 0;
-    }
+    if (e === -3) out[m++] = Math.imul(FNV_OFFSET ^ c, FNV_PRIME) >>> 0;
   }
-  if (inWord) {
-    if (m === out.length) {
-      const o = new Uint32Array(out.length + 1);
-      o.set(out);
-      out = o;
-    }
-    out[m++] = h >>> 0;
-  }
-  return out.subarray(0, m);
+  if (inWord) out[m++] = h >>> 0;
+  return m;
 }
 
 /** Hashes of the word k-grams of `text` (a text with fewer than k words gives none). */
@@ -135,56 +132,22 @@ export function minhashText(text: string, k = 5, numPerm = 128): Uint32Array {
   const shift = 32 - bits;
   const mask = (2 ** shift - 1) >>> 0;
   const sig = new Uint32Array(numPerm).fill(0xffffffff);
-  // One pass, no arrays: the words' hashes roll into k-gram hashes (the same values as
-  // rolledKgrams) and drop into their bins as they come.
+  // the words' hashes (into a reused buffer), rolled into k-gram hashes (the same values as
+  // rolledKgrams) that drop into their bins as they come
+  const n = wordsIntoScratch(text);
+  if (n < k) return sig;
+  const w = scratch;
   const seed = 0x3c6ef372 ^ k;
   let pk = 1;
   for (let i = 0; i < k - 1; i++) pk = Math.imul(pk, ROLL);
-  const ring = new Int32Array(k);
-  let nw = 0;
-  let slot = 0;
   let r = 0;
-  const n = text.length;
-  let h = FNV_OFFSET;
-  let inWord = false;
-  for (let i = 0; i <= n; i++) {
-    let single = -1;
-    if (i < n) {
-      const c = text.charCodeAt(i);
-      let e = TAB[c];
-      if (e === -4) e = entry(c);
-      if (e > 0) {
-        h = Math.imul(h ^ e, FNV_PRIME);
-        inWord = true;
-        continue;
-      }
-      if (!inWord && e === -1) continue;
-      if (e === -2 && inWord && i + 1 < n) {
-        const d = text.charCodeAt(i + 1);
-        let f = TAB[d];
-        if (f === -4) f = entry(d);
-        if (f > 0) continue; // an apostrophe inside a word
-      }
-      if (e === -3) single = c;
-    }
-    // a word ends (and a single-character word follows, for CJK): roll it in
-    for (let w = inWord ? h : single >= 0 ? Math.imul(FNV_OFFSET ^ single, FNV_PRIME) : 0; inWord || single >= 0; ) {
-      r = (Math.imul(r, ROLL) + (w >>> 0)) | 0;
-      ring[slot] = w;
-      slot = slot + 1 === k ? 0 : slot + 1;
-      if (++nw >= k) {
-        ophInsert(sig, fmix(r, seed), shift, mask);
-        r = (r - Math.imul(ring[slot], pk)) | 0; // the oldest word of the window leaves
-      }
-      if (inWord) {
-        inWord = false;
-        h = FNV_OFFSET;
-        if (single < 0) break;
-        w = Math.imul(FNV_OFFSET ^ single, FNV_PRIME);
-      } else single = -1;
-    }
+  for (let i = 0; i < k - 1; i++) r = (Math.imul(r, ROLL) + w[i]) | 0;
+  for (let i = k - 1; i < n; i++) {
+    r = (Math.imul(r, ROLL) + w[i]) | 0;
+    ophInsert(sig, fmix(r, seed), shift, mask);
+    r = (r - Math.imul(w[i - k + 1], pk)) | 0;
   }
-  if (nw < k) return sig;
+  releaseScratch();
   return densify(sig);
 }
 
