@@ -202,6 +202,11 @@ test('the CLI runs the same from its start-up bundle and through tsx (REPRINT_TS
       outs.push(await readFile(out, 'utf8'));
     }
     assert.equal(outs[0], outs[1]);
+    // one document: singular words
+    const one = join(dir, 'one.jsonl');
+    await writeFile(one, JSON.stringify({ id: 'a', text }) + '\n');
+    const r1 = spawnSync(process.execPath, [ROOT + 'bin/reprint.js', 'dedup', one, '--out', join(dir, 'one-out.jsonl')], { encoding: 'utf8' });
+    assert.match(r1.stderr, /Kept 1 of 1 document \(0 near-duplicates removed in 0 groups;/);
     assert.ok(readdirSyncSafe(join(ROOT, '.cache', 'cli')).length >= 1, 'the bundle is kept in .cache/cli');
   } finally {
     await rm(dir, { recursive: true, force: true });

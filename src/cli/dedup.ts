@@ -82,11 +82,16 @@ export async function run(args: string[]): Promise<number> {
     throw e;
   }
   process.stderr.write(
-      `Kept ${thousands(r.kept)} of ${thousands(r.documents)} documents ` +
-        `(${thousands(r.removed)} near-duplicates removed in ${thousands(r.clusters)} groups; ` +
+      `Kept ${thousands(r.kept)} of ${count(r.documents, 'document')} ` +
+        `(${count(r.removed, 'near-duplicate')} removed in ${count(r.clusters, 'group')}; ` +
         `Jaccard >= ${threshold}, ${r.bands} bands x ${r.rows} rows) in ${r.seconds.total.toFixed(1)} s.\n`,
     );
   return problems ? 1 : 0;
+}
+
+/** "1 document", "21,268 documents". */
+function count(n: number, word: string): string {
+  return `${thousands(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** 21268 -> "21,268" (toLocaleString loads ICU number formatting: about 15 ms of start-up). */
