@@ -638,8 +638,10 @@ export async function dedupe(o: DedupOptions): Promise<DedupResult> {
     await stat(p); // a missing input is an error before any work
   }
 
-  // Pass 1: signatures. Helper threads start first, so that they load while the input is read.
+  // Pass 1: signatures. Helper threads start first, so that they load while the input is read
+  // and the LSH parameters are worked out.
   const signer = await Signers.start(o, k, numPerm);
+  const { bands, rows } = lshParams(threshold, numPerm);
   const whole = await readWhole(o.inputs, o.wholeFileLimit);
   const signed = whole ? await signWholeFile(whole, signer, k, numPerm, report) : await signStream(o, signer, k, numPerm, report);
   const { sigs, ids, lengths, dates, chars, threads } = signed;
@@ -648,7 +650,6 @@ export async function dedupe(o: DedupOptions): Promise<DedupResult> {
   const N = ids.length;
 
   // LSH candidates, filtered by estimated similarity (with slack), then confirmed exactly.
-  const { bands, rows } = lshParams(threshold, numPerm);
   const cand = lshCandidates(sigs, N, numPerm, bands, rows);
   const slack = 0.15;
   const pairA: number[] = [];
