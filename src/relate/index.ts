@@ -344,7 +344,8 @@ export function relateEdges(edges: Edge[], title: (id: string) => string, option
       aIsSource = isAncestor(a, b);
       const [s, d] = aIsSource ? [a, b] : [b, a];
       evidence.push(`story structure: ${ids[s]} is an ancestor of ${ids[d]} in the lineage`);
-      confidence = Math.max(confidence, STRUCTURE_CONFIDENCE);
+      // the lineage against the pair's own (weak) evidence: unsure, not a confident reversal
+      confidence = e.score !== 0 && e.score > 0 !== aIsSource ? STRUCTURE_CONFIDENCE : Math.max(confidence, STRUCTURE_CONFIDENCE);
     } else if (e.score !== 0) aIsSource = e.score > 0;
     else aIsSource = (depth.get(a) ?? 0) <= (depth.get(b) ?? 0);
     if (!evidence.length) evidence.push('no evidence either way');
