@@ -262,3 +262,20 @@ test('briefPairs: a brief is a candidate with a text holding its rare words, not
   // a word held by more documents than maxDf is not rare
   assert.deepEqual(briefPairs(docs, 0, new Set()), []);
 });
+
+test('direction: the lineage against a pair\'s own weak evidence reads as unsure, not as a confident reversal', async () => {
+  const { relateEdges } = await import('../src/relate/index.ts');
+  const passages: Passage[] = [{ source: [0, 100], derived: [0, 100], similarity: 0.8, kind: 'edited' }];
+  const edge = (a: string, b: string, score: number) => ({ a, b, passages, covA: 0.5, covB: 0.5, score, credited: 0, evidence: [] });
+  // B is clearly C's source, so B roots the story and A hangs below it; A-B's own evidence leans
+  // (weakly, 0.2) the other way: A the source of B
+  const r = relateEdges([edge('B', 'C', 1), edge('A', 'B', 0.2)], (id) => id);
+  const p = r.pairs.find((x) => [x.source, x.derived].sort().join() === 'A,B')!;
+  assert.ok(p.direction.confidence < UNSURE_DIRECTION, `confidence ${p.direction.confidence} (${p.direction.evidence.join('; ')})`);
+  // unsure: each side reads as derived as far as its own coverage goes
+  assert.equal(derivedShareOf(p, 'A'), 0.5);
+  assert.equal(derivedShareOf(p, 'B'), 0.5);
+  // the clear pair keeps its confidence
+  const q = r.pairs.find((x) => x.source === 'B' && x.derived === 'C')!;
+  assert.ok(q.direction.confidence >= UNSURE_DIRECTION);
+});
