@@ -5,7 +5,7 @@
 // relate's sentence-level rewrite rule then decide whether it was taken from it.
 
 import type { Tokens } from '../types.ts';
-import { prepare } from '../align/prepare.ts';
+import { STOPWORD_HASHES } from '../text/stopwords.ts';
 
 export interface BriefDoc {
   id: string;
@@ -22,11 +22,12 @@ export const BRIEF_SHARE = 0.3;
 /** The documents sharing most with a brief, at most this many, become its candidates. */
 export const BRIEF_LIMIT = 20;
 
-function stems(d: BriefDoc): Int32Array {
-  const { term } = prepare(d.text, d.tokens);
+/** Distinct content words (hashes of the normalised words, stopwords and boilerplate left out). */
+function contentWords(d: BriefDoc): Uint32Array {
+  const { hashes, boiler } = d.tokens;
   const set = new Set<number>();
-  for (let t = 0; t < term.length; t++) if (term[t] >= 0 && !d.tokens.boiler[t]) set.add(term[t]);
-  return Int32Array.from(set);
+  for (let t = 0; t < hashes.length; t++) if (!boiler[t] && !STOPWORD_HASHES.has(hashes[t])) set.add(hashes[t]);
+  return Uint32Array.from(set);
 }
 
 /**
@@ -34,9 +35,6 @@ function stems(d: BriefDoc): Int32Array {
  * orders are checked). A content word is rare when at most `maxDf` documents hold it.
  */
 export function briefPairs(docs: BriefDoc[], maxDf: number, known: Set<string>): { a: string; b: string; shared: number }[] {
-  const terms = docs.map(stems);
-  const df = new Map<number, number>();
-  for (const ts of terms) for (const t of ts) df.set(t, (df.get(t) ?? 0) + 1);
   const briefs: number[] = [];
   docs.forEach((d, i) => {
     let words = 0;
@@ -44,21 +42,43 @@ export function briefPairs(docs: BriefDoc[], maxDf: number, known: Set<string>):
     if (words > 0 && words <= BRIEF_WORDS) briefs.push(i);
   });
   if (!briefs.length) return [];
-  const post = new Map<number, number[]>(); // rare term -> briefs holding it
-  for (const b of briefs)
-    for (const t of terms[b]) {
-      if ((df.get(t) ?? 0) > maxDf) continue;
+  // the briefs' content words, and which briefs hold each
+  const size = new Map<number, number>();
+  const post = new Map<number, number[]>();
+  for (const b of briefs) {
+    const ts = contentWords(docs[b]);
+    size.set(b, ts.length);
+    for (const t of ts) {
       let l = post.get(t);
       if (!l) post.set(t, (l = []));
       l.push(b);
     }
+  }
+  // Each document's distinct words among them: counted once for their document frequency, then
+  // for the briefs that share them (rare words only).
+  const stamp = new Map<number, number>();
+  const each = (j: number, f: (t: number) => void) => {
+    const { hashes, boiler } = docs[j].tokens;
+    for (let k = 0; k < hashes.length; k++) {
+      const t = hashes[k];
+      if (boiler[k] || !post.has(t) || stamp.get(t) === j) continue;
+      stamp.set(t, j);
+      f(t);
+    }
+  };
+  const df = new Map<number, number>();
+  for (let j = 0; j < docs.length; j++) each(j, (t) => df.set(t, (df.get(t) ?? 0) + 1));
+  stamp.clear();
   const best = new Map<number, { j: number; shared: number }[]>();
   const count = new Map<number, number>();
   for (let j = 0; j < docs.length; j++) {
     count.clear();
-    for (const t of terms[j]) for (const b of post.get(t) ?? []) if (b !== j) count.set(b, (count.get(b) ?? 0) + 1);
+    each(j, (t) => {
+      if (df.get(t)! > maxDf) return;
+      for (const b of post.get(t)!) if (b !== j) count.set(b, (count.get(b) ?? 0) + 1);
+    });
     for (const [b, c] of count) {
-      if (c < BRIEF_SHARED || c < BRIEF_SHARE * terms[b].length) continue;
+      if (c < BRIEF_SHARED || c < BRIEF_SHARE * size.get(b)!) continue;
       let l = best.get(b);
       if (!l) best.set(b, (l = []));
       l.push({ j, shared: c });
