@@ -8,6 +8,7 @@ import { markRepeatedBlocks, type LineKeys } from './clean/boilerplate.ts';
 import { tokenize } from './text/tokens.ts';
 import { kgramHashes, winnowHashes, type Fingerprints } from './fingerprint/winnow.ts';
 import { minhashOf, shinglesOf } from './fingerprint/minhash.ts';
+import { briefPairs, type BriefDoc } from './fingerprint/briefs.ts';
 import { align } from './align/index.ts';
 import { addRelated, coveredTokens, passageCoverage, edgeOf, relateEdges, titleOf, wordCount, type Edge, type Relations, type RelateOptions } from './relate/index.ts';
 import { citations, directionVote, type Citation } from './relate/direction.ts';
@@ -180,6 +181,8 @@ export interface ScanResult extends Relations {
 }
 
 const PARALLEL_MIN = envNumber('REPRINT_PARALLEL_MIN', 4000);
+/** Brief candidates (briefPairs) in complete scans; REPRINT_BRIEFS=0 turns them off, for measuring. */
+const BRIEFS = process.env.REPRINT_BRIEFS !== '0';
 const FULL_SCAN_LIMIT = envNumber('REPRINT_FULL_SCAN_LIMIT', 50_000);
 
 export interface TraceSource {
@@ -384,6 +387,18 @@ export class Engine {
     return added;
   }
 
+  /** Candidates for short texts that share no fingerprint (see briefPairs), read a chunk of documents at a time. */
+  private async briefCandidates(ids: string[], candidates: CandidatePair[]): Promise<CandidatePair[]> {
+    const docs: BriefDoc[] = [];
+    for (let lo = 0; lo < ids.length; lo += 2048) {
+      const part = ids.slice(lo, lo + 2048);
+      const got = await this.preparedMany(part);
+      for (const id of part) docs.push({ id, text: got.get(id)!.doc.text, tokens: got.get(id)!.tokens });
+    }
+    const known = new Set(candidates.map((c) => `${c.a}\0${c.b}`));
+    return briefPairs(docs, this.maxDf(ids.length), known);
+  }
+
   private async prepared(id: string): Promise<Prepared> {
     const doc = this.docCache.get(id) ?? (await this.store.getDoc(id));
     if (!doc) throw new Error(`document "${id}" is not in the store`);
@@ -489,6 +504,7 @@ export class Engine {
     } else {
       const candidates = await this.store.candidatePairs({ minShared: this.o.minShared, maxDf: this.maxDf(ids.length) });
       if (this.o.oneShot) this.store.release?.();
+      if (complete && BRIEFS) candidates.push(...(await this.briefCandidates(ids, candidates)));
       candidateCount = candidates.length;
       const pool = candidates.length >= this.o.parallelMin ? this.workerPool() : null;
       await this.alignPairs(candidates, pool, candidates.length, (e, _p, a, b, analyse) => {
@@ -603,7 +619,6 @@ export class Engine {
       };
       const quotes = quoteCache();
       for (let i = 0; i < c.length; i++) {
-        if (!res[i].length) continue;
         const a = docs.get(c[i].a)!;
         const b = docs.get(c[i].b)!;
         const cites: [Citation[], Citation[]] = [citesOf(c[i].a), citesOf(c[i].b)];

@@ -10,6 +10,9 @@ import { classifyLines } from '../src/clean/boilerplate.ts';
 import { derivationOf, derivedShareOf, passageCoverage, UNSURE_DIRECTION, WHOLLY_DERIVED } from '../src/relate/index.ts';
 import type { Pair, Passage } from '../src/index.ts';
 import { SEEDS } from './helpers/paths.ts';
+import { sharedRuns } from '../src/relate/coverage.ts';
+import { sentenceMatches } from '../src/align/sentences.ts';
+import { briefPairs } from '../src/fingerprint/briefs.ts';
 
 const WIRE = join(fileURLToPath(new URL('.', import.meta.url)), 'fixtures', 'wire');
 const result = await scanPaths([WIRE], { workers: 1 });
@@ -183,4 +186,96 @@ test('direction: the side whose shared stretches are longer is the source (conde
   assert.ok(flipped.score < 0);
   const even = directionVote(doc('a'), doc('b'), 0.5, 0.5, [], [], [{ ...condensed[0], derived: [0, 600] }]);
   assert.equal(even.score, 0);
+});
+
+// A brief rewritten from the wire sentence by sentence keeps the facts in order but no run of
+// five words, so it shares no fingerprint with it; one written about the same event from other
+// sources shares some of its words, but not sentence after sentence.
+const RADIO_WIRE = `Veteran broadcaster Martin Cole is to leave his breakfast radio show after
+eighteen years, the station announced today.<
+Cole, 58, will present his final programme on Friday before moving to a weekend
+slot from January.<
+Station manager Helen Park said listeners had sent hundreds of messages after
+rumours of his departure spread last week.<
+"Martin has woken up this city for almost two decades and we are delighted he is
+staying with us," she said.<
+His replacement will be named next month.<
+The breakfast show attracts about 400,000 listeners a week, according to the latest
+audience figures.<`;
+const RADIO_BRIEF =
+  'MARTIN Cole is quitting the breakfast radio show he has hosted for eighteen years. The 58-year-old signs off on Friday and moves to weekends in January. Bosses will reveal who replaces him next month.';
+const RADIO_OTHER =
+  "Listeners of the city's morning programme face a shake-up. Fans of presenter Martin Cole flooded the station with messages when rumours spread that he would go.";
+
+test('a brief rewritten sentence by sentence from the wire, sharing no run of five words, is derived from it', async () => {
+  assert.equal(sharedRuns(tokenize(RADIO_WIRE), tokenize(RADIO_BRIEF), 5), 0);
+  const r = await scanTexts({ wire: RADIO_WIRE, brief: RADIO_BRIEF });
+  const p = r.pairs.find((x) => x.relation !== 'related');
+  assert.ok(p, 'no pair between the wire story and the rewritten brief');
+  assert.equal(p.source, 'wire');
+  assert.equal(p.derived, 'brief');
+  assert.notEqual(derivationOf(p, 'brief'), 'non');
+  assert.equal(derivedShareOf(p, 'wire'), 0, 'the wire story read as derived from the brief');
+  // coverage counts words that correspond: the brief more than half, the wire far less
+  assert.ok(p.derivedCoverage >= 0.3 && p.derivedCoverage > 2 * p.sourceCoverage, `${p.derivedCoverage} ${p.sourceCoverage}`);
+  // every passage points into the texts, sentence to sentence
+  for (const x of p.passages) {
+    assert.ok(x.derived[0] >= 0 && x.derived[1] <= RADIO_BRIEF.length && x.derived[0] < x.derived[1]);
+    assert.ok(x.source[0] >= 0 && x.source[1] <= RADIO_WIRE.length && x.source[0] < x.source[1]);
+  }
+});
+
+test('a brief on the same event from other sources is not derived from the wire', async () => {
+  const r = await scanTexts({ wire: RADIO_WIRE, other: RADIO_OTHER });
+  const p = r.pairs.find((x) => x.relation !== 'related');
+  assert.equal(p, undefined, `reported as ${p?.relation} (${p?.derivedCoverage})`);
+});
+
+test('sentence matches keep the heaviest chain in the same order on both sides', () => {
+  const a = { text: RADIO_WIRE, tokens: tokenize(RADIO_WIRE) };
+  const b = { text: RADIO_BRIEF, tokens: tokenize(RADIO_BRIEF) };
+  const m = sentenceMatches(a, b);
+  assert.ok(m.passages.length >= 2, `${m.passages.length} matches`);
+  assert.ok(m.share >= 0.3, `share ${m.share}`);
+  for (let i = 1; i < m.passages.length; i++) {
+    assert.ok(m.passages[i].derived[0] > m.passages[i - 1].derived[0]);
+    assert.ok(m.passages[i].source[0] >= m.passages[i - 1].source[0]);
+  }
+  // the same sentences in reverse order: only one of them survives as a chain
+  const sentences = RADIO_BRIEF.split(/(?<=\.) /);
+  const reversed = sentences.reverse().join(' ');
+  const mr = sentenceMatches(a, { text: reversed, tokens: tokenize(reversed) });
+  assert.ok(mr.passages.length < m.passages.length, `${mr.passages.length} vs ${m.passages.length}`);
+  assert.ok(mr.share < m.share);
+});
+
+test('briefPairs: a brief is a candidate with a text holding its rare words, not with one on another subject', () => {
+  const docs = [
+    { id: 'wire', text: RADIO_WIRE },
+    { id: 'brief', text: RADIO_BRIEF },
+    { id: 'far', text: 'The county cricket club has signed a fast bowler from Australia on a two-year contract, its chairman said.' },
+  ].map((d) => ({ ...d, tokens: tokenize(d.text) }));
+  const got = briefPairs(docs, 20, new Set());
+  assert.deepEqual(got.map((p) => `${p.a}-${p.b}`), ['brief-wire']);
+  // a pair the fingerprints already found is not proposed again
+  assert.deepEqual(briefPairs(docs, 20, new Set(['brief\0wire'])), []);
+  // a word held by more documents than maxDf is not rare
+  assert.deepEqual(briefPairs(docs, 0, new Set()), []);
+});
+
+test('direction: the lineage against a pair\'s own weak evidence reads as unsure, not as a confident reversal', async () => {
+  const { relateEdges } = await import('../src/relate/index.ts');
+  const passages: Passage[] = [{ source: [0, 100], derived: [0, 100], similarity: 0.8, kind: 'edited' }];
+  const edge = (a: string, b: string, score: number) => ({ a, b, passages, covA: 0.5, covB: 0.5, score, credited: 0, evidence: [] });
+  // B is clearly C's source, so B roots the story and A hangs below it; A-B's own evidence leans
+  // (weakly, 0.2) the other way: A the source of B
+  const r = relateEdges([edge('B', 'C', 1), edge('A', 'B', 0.2)], (id) => id);
+  const p = r.pairs.find((x) => [x.source, x.derived].sort().join() === 'A,B')!;
+  assert.ok(p.direction.confidence < UNSURE_DIRECTION, `confidence ${p.direction.confidence} (${p.direction.evidence.join('; ')})`);
+  // unsure: each side reads as derived as far as its own coverage goes
+  assert.equal(derivedShareOf(p, 'A'), 0.5);
+  assert.equal(derivedShareOf(p, 'B'), 0.5);
+  // the clear pair keeps its confidence
+  const q = r.pairs.find((x) => x.source === 'B' && x.derived === 'C')!;
+  assert.ok(q.direction.confidence >= UNSURE_DIRECTION);
 });

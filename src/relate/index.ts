@@ -3,6 +3,7 @@
 import type { Doc, Pair, Passage, Relation, Story, Tokens } from '../types.ts';
 import { passageCoverage, sharedRuns, wordCount } from './coverage.ts';
 import { citations, directionVote, type Citation } from './direction.ts';
+import { sentenceMatches } from '../align/sentences.ts';
 import { centroid, cosine as cosine_, documentFrequencies, similarPairs, termLists, termVector } from './topics.ts';
 
 export { coverage, coveredTokens, passageCoverage, wordCount } from './coverage.ts';
@@ -34,6 +35,12 @@ export interface RelateOptions {
    * text needs fewer: one run per 25 of its words (at least 2).
    */
   paraphraseRuns?: number;
+  /**
+   * A pair the aligner found nothing in (or only paraphrase without runs of copied words) is a
+   * rewrite when sentence matches (see sentenceMatches) share at least this much of the shorter
+   * text's content words; 0 turns the rule off.
+   */
+  rewrite?: number;
 }
 
 export interface Relations {
@@ -110,8 +117,14 @@ const STRUCTURE_CONFIDENCE = 0.55;
 /** Words of the shorter text per 6-gram run an all-paraphrase pair must share (see paraphraseRuns). */
 const PARAPHRASE_RUN_WORDS = 25;
 
+/** A rewrite that matches one sentence only needs this Dice for it (one shared fact is not a rewrite). */
+const LONE_SENTENCE = 0.5;
+
+/** Default RelateOptions.rewrite (REPRINT_REWRITE overrides it, for measuring). */
+const REWRITE_SHARE = process.env.REPRINT_REWRITE !== undefined ? Number(process.env.REPRINT_REWRITE) : 0.3;
+
 function withDefaults(options: RelateOptions): Required<RelateOptions> {
-  return { duplicate: 0.9, contains: 0.8, related: 0.15, paraphraseRuns: 10, ...options };
+  return { duplicate: 0.9, contains: 0.8, related: 0.15, paraphraseRuns: 10, rewrite: REWRITE_SHARE, ...options };
 }
 
 /**
@@ -127,12 +140,23 @@ export function edgeOf(
   cites: [Citation[], Citation[]] = [citations(a.doc.text), citations(b.doc.text)],
 ): Edge | null {
   const o = withDefaults(options);
-  if (!passages.length || a.doc.id === b.doc.id) return null;
-  if (passages.every((x) => x.kind === 'paraphrase')) {
+  if (a.doc.id === b.doc.id) return null;
+  let ok = passages.length > 0;
+  if (ok && passages.every((x) => x.kind === 'paraphrase')) {
     // A short text has fewer runs to give: one run per PARAPHRASE_RUN_WORDS of the shorter text.
     const shorter = Math.min(wordCount(a.tokens), wordCount(b.tokens));
     const need = Math.min(o.paraphraseRuns, Math.max(2, Math.ceil(shorter / PARAPHRASE_RUN_WORDS)));
-    if (sharedRuns(a.tokens, b.tokens) < need) return null;
+    ok = sharedRuns(a.tokens, b.tokens) >= need;
+  }
+  if (!ok) {
+    // Nothing the aligner found counts: a rewrite sentence by sentence still matches most of the
+    // shorter text's sentences by their content words (see sentenceMatches).
+    if (!(o.rewrite > 0)) return null;
+    const m = sentenceMatches({ text: a.doc.text, tokens: a.tokens }, { text: b.doc.text, tokens: b.tokens });
+    if (m.share < o.rewrite) return null;
+    // one matched sentence is a shared fact unless it is a close match
+    if (m.passages.length < 2 && !(m.passages[0]?.similarity >= LONE_SENTENCE)) return null;
+    passages = m.passages;
   }
   const covA = passageCoverage(a.tokens, b.tokens, passages, 'source');
   const covB = passageCoverage(b.tokens, a.tokens, passages, 'derived');
@@ -320,7 +344,8 @@ export function relateEdges(edges: Edge[], title: (id: string) => string, option
       aIsSource = isAncestor(a, b);
       const [s, d] = aIsSource ? [a, b] : [b, a];
       evidence.push(`story structure: ${ids[s]} is an ancestor of ${ids[d]} in the lineage`);
-      confidence = Math.max(confidence, STRUCTURE_CONFIDENCE);
+      // the lineage against the pair's own (weak) evidence: unsure, not a confident reversal
+      confidence = e.score !== 0 && e.score > 0 !== aIsSource ? STRUCTURE_CONFIDENCE : Math.max(confidence, STRUCTURE_CONFIDENCE);
     } else if (e.score !== 0) aIsSource = e.score > 0;
     else aIsSource = (depth.get(a) ?? 0) <= (depth.get(b) ?? 0);
     if (!evidence.length) evidence.push('no evidence either way');
