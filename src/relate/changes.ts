@@ -515,16 +515,31 @@ export function sameSpeaker(a: string, b: string): boolean {
 /** Quotes of a document, cached by the caller per document where it analyses many pairs. */
 export type QuoteCache = (side: ChangeDoc) => Quote[];
 
-/** Quotes of each document seen (a document is in many pairs, chunk after chunk). */
-const QUOTES = new WeakMap<Doc, Quote[]>();
+/**
+ * What is found in a document's text once, kept by document id (with its text, to be sure) for
+ * the most recent `max` documents: at scale a document is in many pairs, chunk after chunk, and
+ * the engine reads it back from the store as a new object each time it left its cache.
+ */
+class PerText<T> {
+  private readonly m = new Map<string, { text: string; value: T }>();
+  constructor(private readonly max: number) {}
+  get(doc: Doc, make: () => T): T {
+    const e = this.m.get(doc.id);
+    if (e && e.text === doc.text) return e.value;
+    const value = make();
+    this.m.delete(doc.id);
+    this.m.set(doc.id, { text: doc.text, value });
+    if (this.m.size > this.max) this.m.delete(this.m.keys().next().value!);
+    return value;
+  }
+}
+
+/** Quotes of each document seen. */
+const QUOTES = new PerText<Quote[]>(1 << 16);
 
 export function quoteCache(): QuoteCache {
   const m = QUOTES;
-  return (side) => {
-    let x = m.get(side.doc);
-    if (!x) m.set(side.doc, (x = findQuotes(side.doc.text, side.tokens)));
-    return x;
-  };
+  return (side) => m.get(side.doc, () => findQuotes(side.doc.text, side.tokens));
 }
 
 const ELLIPSIS = /…|\.\s?\.\s?\./;
@@ -795,8 +810,7 @@ export function analyzeChanges(source: ChangeDoc, derived: ChangeDoc, passages: 
   }
 
   // --- attribution the copy dropped
-  let credits = creditCache.get(source.doc);
-  if (!credits) creditCache.set(source.doc, (credits = attributions(S, sourceCites)));
+  const credits = creditCache.get(source.doc, () => attributions(S, sourceCites));
   for (const a of credits) {
     const p = passages.find((x) => overlaps(x.source, a.span) || (a.span[0] >= x.source[1] && a.span[0] - x.source[1] <= 40 && !/[.!?\n]/.test(S.slice(x.source[1], a.span[0]))));
     if (!p) continue;
@@ -873,7 +887,7 @@ export function analyzeChanges(source: ChangeDoc, derived: ChangeDoc, passages: 
 }
 
 /** Credits of each document (a document is a source in many pairs). */
-const creditCache = new WeakMap<Doc, ReturnType<typeof attributions>>();
+const creditCache = new PerText<ReturnType<typeof attributions>>(1 << 16);
 
 /** Credits in a text: "according to X", "obtained by X", "X reported", and direction's citations. */
 export function attributions(text: string, cites: Citation[] = citations(text)): { name: string; phrase: string; span: Span; label?: string }[] {
