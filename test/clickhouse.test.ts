@@ -127,6 +127,35 @@ test('two processes share a scan: each aligns its own units, both report what on
   assert.match(bad.stderr, /--share scans what is indexed/);
 });
 
+test('kill -9 during scan --share: the units written are kept, a rerun does only the rest, none twice', async () => {
+  const url = ch.url('sharekill');
+  const want = duckdbEssence.get('bbc');
+  assert.ok(want, 'the bbc test ran first');
+  const add = cli(['scan', DATA + 'bbc', '--db', url, '--no-report', '--quiet']); // indexes BBC as the first test did
+  assert.equal(add.status, 0, add.stderr);
+  const child = spawn(process.execPath, [ROOT + 'bin/reprint.js', 'scan', '--db', url, '--share', '1/1', '--json', '--no-report', '--quiet', '--workers', '1'], { stdio: 'ignore' });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  // kill it as soon as its first unit is stored (the table appears with the index)
+  let before = 0;
+  for (let done = false; !done; ) {
+    await new Promise((r) => setTimeout(r, 20));
+    if (child.exitCode !== null) break;
+    before = Number(await sql(ch.http[0], 'SELECT count() FROM sharekill.scan_results'));
+    if (before > 0) done = child.kill('SIGKILL');
+  }
+  assert.equal(await exited, 'SIGKILL', 'the scan was killed mid-way');
+  const units = Number(await sql(ch.http[0], 'SELECT units FROM sharekill.scan_runs'));
+  const kept = (await sql(ch.http[0], 'SELECT unit FROM sharekill.scan_results ORDER BY unit FORMAT TSV')).split('\n').map(Number);
+  assert.ok(kept.length >= 1 && kept.length < units, `killed with ${kept.length} of ${units} units stored (${await sql(ch.http[0], 'SELECT total FROM sharekill.scan_runs')} pairs)`);
+  const again = cli(['scan', '--db', url, '--share', '1/1', '--json', '--no-report', '--quiet', '--workers', '1']);
+  assert.equal(again.status, 0, again.stderr);
+  assert.deepEqual(essence(again.stdout), want, 'the same report as DuckDB');
+  const rows = (await sql(ch.http[0], 'SELECT unit, count() FROM sharekill.scan_results GROUP BY unit ORDER BY unit FORMAT TSV')).split('\n').map((l) => l.split('\t').map(Number));
+  assert.equal(rows.length, units, 'every unit stored');
+  for (const [u, c] of rows) assert.equal(c, 1, `unit ${u} stored once (the ${kept.length} done before the kill were not redone)`);
+  assert.equal(Number(await sql(ch.http[0], 'SELECT count(DISTINCT run) FROM sharekill.scan_runs')), 1, 'one run: the candidate pairs were not computed again');
+});
+
 test('one server without a cluster: the same report, plain and shared', () => {
   const url = ch.shardUrl(1, 'single');
   const plain = cli(['scan', SEEDS, '--db', url, '--json', '--no-report', '--quiet']);
