@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { cli, DATA } from './helpers/paths.ts';
 import { dedupe, shingles, sortedJaccard } from '../src/fingerprint/dedup.ts';
 import { uniqueSorted } from '../src/store/postings.ts';
-import { lshParams } from '../src/fingerprint/lsh.ts';
+import { lshCandidates, lshParams } from '../src/fingerprint/lsh.ts';
 
 const BBC = join(DATA, 'bbc');
 
@@ -183,6 +183,73 @@ test('LSH parameters favour the threshold', () => {
   // the S-curve crosses 1/2 near the threshold
   const p = (s: number) => 1 - (1 - s ** rows) ** bands;
   assert.ok(p(0.9) > 0.9 && p(0.5) < 0.1, `${bands}x${rows}`);
+});
+
+test('LSH candidates: exactly the pairs that agree on every row of a band; a huge bucket linked as a star', () => {
+  // random signatures with planted copies that agree on some bands only
+  let seed = 7;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+  const numPerm = 32;
+  const bands = 8;
+  const rows = 4;
+  const n = 600;
+  const sigs = new Uint32Array(n * numPerm);
+  for (let d = 0; d < n; d++) {
+    const from = d > 20 && next() % 3 === 0 ? next() % d : -1;
+    for (let j = 0; j < numPerm; j++) {
+      // a copy takes whole bands from an earlier document; few distinct values make band hashes meet
+      const copied = from >= 0 && (next() & 1) === 0;
+      sigs[d * numPerm + j] = copied ? sigs[from * numPerm + j] : next() % 3;
+    }
+    if (from >= 0) for (let j = 0; j < rows; j++) sigs[d * numPerm + j] = sigs[from * numPerm + j];
+  }
+  const sameBand = (a: number, b: number, band: number) => {
+    for (let r = 0; r < rows; r++) if (sigs[a * numPerm + band * rows + r] !== sigs[b * numPerm + band * rows + r]) return false;
+    return true;
+  };
+  const skip = new Uint8Array(n);
+  for (let d = 0; d < n; d += 11) skip[d] = 1;
+  const expected: number[] = [];
+  for (let a = 0; a < n; a++)
+    for (let b = a + 1; b < n; b++) {
+      if (skip[a] || skip[b]) continue;
+      for (let band = 0; band < bands; band++)
+        if (sameBand(a, b, band)) {
+          expected.push(a * n + b);
+          break;
+        }
+    }
+  const got = lshCandidates(sigs, n, numPerm, bands, rows, { skip, maxBucket: 1e9 });
+  assert.ok(expected.length > 100, `${expected.length} pairs planted`);
+  assert.deepEqual(Array.from(got), expected);
+
+  // 300 equal signatures: linked as a star around the first (and in a chain), not 44,850 pairs
+  const m = 300;
+  const same = new Uint32Array(m * numPerm).fill(5);
+  const star = lshCandidates(same, m, numPerm, bands, rows, { maxBucket: 100 });
+  assert.ok(star.length < 3 * m, `${star.length} pairs`);
+  const linked = new Set<number>();
+  for (const p of star) if (Math.floor(p / m) === 0) linked.add(p % m);
+  assert.equal(linked.size, m - 1, 'every member linked to the first');
+});
+
+test('dedup --times says where the time went', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'reprint-dedup-'));
+  try {
+    const input = join(dir, 'in.jsonl');
+    const text = 'The harbour ferry returned to service on Saturday after two years of repairs to its hull and engine';
+    await writeFile(input, [JSON.stringify({ id: 'a', text }), JSON.stringify({ id: 'b', text })].join('\n') + '\n');
+    const r = cli(['dedup', input, '--out', join(dir, 'out.jsonl'), '--quiet', '--times']);
+    assert.equal(r.status, 0, r.stderr);
+    const m = /Times \(s\): start-up ([\d.]+), read ([\d.]+), sign ([\d.]+), candidates ([\d.]+), confirm ([\d.]+), write ([\d.]+), total ([\d.]+)/.exec(r.stderr);
+    assert.ok(m, r.stderr);
+    const [startUp, read, sign, candidates, confirm, write, total] = m.slice(1).map(Number);
+    assert.ok(startUp > 0 && total > 0);
+    assert.ok(read + sign + candidates + confirm + write <= total + 0.005, r.stderr);
+    assert.match(r.stderr, /Kept 1 of 2 documents/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('the CLI runs the same from its start-up bundle and through tsx (REPRINT_TSX=1)', async () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { minhashOf, jaccard, exactJaccard } from '../src/fingerprint/minhash.ts';
+import { minhashOf, jaccard, exactJaccard, densify, fmix } from '../src/fingerprint/minhash.ts';
 
 function rng(seed: number) {
   return () => {
@@ -34,6 +34,37 @@ test('densification: short sets fill every slot; equal sets give equal signature
   assert.deepEqual(minhashOf(Uint32Array.from([3, 2, 1, 1]), 128), sig);
   assert.equal(jaccard(sig, minhashOf(Uint32Array.from([7, 8, 9]), 128)) < 0.2, true);
   assert.ok(minhashOf(new Uint32Array(0), 16).every((v) => v === 0xffffffff));
+});
+
+test('densification follows each empty bin\'s probe sequence to the first bin a shingle filled', () => {
+  const next = rng(9);
+  // the definition, step by step: bin j borrows from fmix(j * 0x9e3779b1 + attempt, 0x27d4eb2f) % k
+  const reference = (sig: Uint32Array) => {
+    const k = sig.length;
+    const out = sig.slice();
+    if (sig.every((v) => v === 0xffffffff)) return out;
+    for (let j = 0; j < k; j++) {
+      if (sig[j] !== 0xffffffff) continue;
+      for (let attempt = 1; ; attempt++) {
+        const c = fmix(j * 0x9e3779b1 + attempt, 0x27d4eb2f) % k;
+        if (sig[c] !== 0xffffffff) {
+          out[j] = sig[c];
+          break;
+        }
+      }
+    }
+    return out;
+  };
+  let sparse = 0;
+  for (const k of [2, 5, 16, 128, 200, 256, 300, 512])
+    for (let t = 0; t < 60; t++) {
+      const sig = new Uint32Array(k).fill(0xffffffff);
+      const filled = t % 3 === 0 ? 1 + (next() % 4) : next() % (k + 1);
+      for (let i = 0; i < filled; i++) sig[next() % k] = next() % 0xffffffff;
+      if (filled <= 4) sparse++;
+      assert.deepEqual(densify(sig.slice()), reference(sig), `k ${k}, ${filled} filled`);
+    }
+  assert.ok(sparse > 100);
 });
 
 test('exact Jaccard', () => {

@@ -24,6 +24,8 @@ Folders and files (.txt .md .html ...): KEPT.jsonl gets one line per kept docume
                     256 MB only when a core is idle; helpers start only for JSONL
                     inputs of 8 MB or more)
   --quiet           no progress output
+  --times           also print where the time went (start-up, read, sign, candidates,
+                    confirm, write; seconds)
   --keep RULE       which document of a group to keep: first (in input order, default),
                     longest, or earliest ("date" field; undated ones count as latest)`;
 
@@ -36,6 +38,7 @@ export async function run(args: string[]): Promise<number> {
       threshold: { type: 'string', default: '0.8' },
       keep: { type: 'string', default: 'first' },
       quiet: { type: 'boolean', default: false },
+      times: { type: 'boolean', default: false },
       workers: { type: 'string' },
     },
     HELP,
@@ -86,6 +89,11 @@ export async function run(args: string[]): Promise<number> {
         `(${count(r.removed, 'near-duplicate')} removed in ${count(r.clusters, 'group')}; ` +
         `Jaccard >= ${threshold}, ${r.bands} bands x ${r.rows} rows) in ${r.seconds.total.toFixed(1)} s.\n`,
     );
+  if (values.times) {
+    const t = r.seconds;
+    const f = (x: number) => x.toFixed(3);
+    process.stderr.write(`Times (s): start-up ${f(t.startUp)}, read ${f(t.read)}, sign ${f(t.sign)}, candidates ${f(t.candidates)}, confirm ${f(t.confirm)}, write ${f(t.write)}, total ${f(t.total)}\n`);
+  }
   return problems ? 1 : 0;
 }
 

@@ -63,7 +63,13 @@ export interface DedupResult {
   candidates: number;
   confirmed: number;
   chars: number;
-  seconds: { sign: number; total: number };
+  /**
+   * Where the time went: `startUp` from the process's start to the call (module loading),
+   * `read` the whole file read into memory (0 when streamed: then reading is part of `sign`),
+   * `sign` pass 1 (parsing and signing), `candidates` LSH and the estimate filter, `confirm` pass
+   * 2 (exact Jaccard) and the grouping, `write` pass 3; `total` the call, from start to end.
+   */
+  seconds: { startUp: number; read: number; sign: number; candidates: number; confirm: number; write: number; total: number };
   /** Threads that signed (1, or more with helper threads). */
   threads: number;
   bands: number;
@@ -127,7 +133,7 @@ export function sortedJaccard(a: Uint32Array, b: Uint32Array): number {
 /** A document from one JSONL line, or null (a blank line, or one reported as a problem). */
 function jsonlDoc(raw: Buffer, lineNo: number, n: number, path: string, onProblem: (p: InputProblem) => void): InDoc | null {
   const s = raw.toString('utf8');
-  if (s.trim() === '') return null;
+  if (!/\S/.test(s)) return null; // a blank line (stops at the first character; trim() copied every line)
   let o: Record<string, unknown>;
   try {
     o = JSON.parse(s);
@@ -264,6 +270,8 @@ export interface LinesSigned {
 
 /** Bytes of lines a thread takes at a time when signing a whole file. */
 const WHOLE_CHUNK = 256 * 1024;
+/** Characters of candidate documents' texts held for pass 2 (beyond them, only shingle sets are kept). */
+const HOLD_CHARS = 64 * 1024 * 1024;
 
 export interface ChunkSigned {
   chunk: number;
@@ -432,9 +440,9 @@ class Signers {
    * Parse and sign the lines of a whole file: the file is cut into chunks of lines, which this
    * thread and the helpers take one at a time from a shared counter (a helper that starts late
    * takes fewer); chunks a failed helper took are done here. Signatures land in `sigs` by line;
-   * the results come back in line order.
+   * the results come back in line order. `meanwhile` runs here once the helpers have the job.
    */
-  async signWhole(w: WholeFile, sigs: Uint32Array): Promise<LinesSigned[]> {
+  async signWhole(w: WholeFile, sigs: Uint32Array, meanwhile: () => void): Promise<LinesSigned[]> {
     const lines = w.bounds.length / 2;
     const cuts: number[] = [0];
     for (let l = 0, at = 0; l < lines; l++)
@@ -452,6 +460,7 @@ class Signers {
         this.workers[i].postMessage(job);
         return result;
       });
+    meanwhile();
     const byChunk: (LinesSigned | undefined)[] = [];
     for (const c of signChunks(w.bytes, job.bounds, job.cuts, job.next, this.k, this.numPerm, sigs)) byChunk[c.chunk] = c.signed;
     for (const r of await Promise.all(replies)) for (const c of r ?? []) byChunk[c.chunk] = c.signed;
@@ -500,11 +509,15 @@ interface Signed {
   kept(keptBy: Int32Array): Iterable<string | Buffer> | AsyncIterable<string | Buffer>;
 }
 
-/** Pass 1 over a whole file in shared memory: helper threads parse and sign their share of the lines. */
-async function signWholeFile(w: WholeFile, signer: Signers | null, k: number, numPerm: number, report: (p: InputProblem) => void): Promise<Signed> {
+/**
+ * Pass 1 over a whole file in shared memory: helper threads parse and sign their share of the
+ * lines. `meanwhile` runs on this thread while the helpers sign (or first, without helpers).
+ */
+async function signWholeFile(w: WholeFile, signer: Signers | null, k: number, numPerm: number, report: (p: InputProblem) => void, meanwhile: () => void): Promise<Signed> {
   const lines = w.bounds.length / 2;
   const lineSigs = signer ? new Uint32Array(new SharedArrayBuffer(lines * numPerm * 4)) : new Uint32Array(lines * numPerm);
-  const parts = signer ? await signer.signWhole(w, lineSigs) : [signLines(w.bytes, w.bounds, 0, lines, k, numPerm, lineSigs)];
+  if (!signer) meanwhile();
+  const parts = signer ? await signer.signWhole(w, lineSigs, meanwhile) : [signLines(w.bytes, w.bounds, 0, lines, k, numPerm, lineSigs)];
   const threads = signer ? signer.threads() : 1;
   if (signer) await signer.stop();
   // number the documents in line order; their signatures move down over the lines that are not
@@ -638,12 +651,17 @@ export async function dedupe(o: DedupOptions): Promise<DedupResult> {
     await stat(p); // a missing input is an error before any work
   }
 
-  // Pass 1: signatures. Helper threads start first, so that they load while the input is read
-  // and the LSH parameters are worked out.
+  // Pass 1: signatures. Helper threads start first, so that they load while the input is read.
+  // The LSH parameters (10-25 ms of arithmetic, much of it before the JIT has compiled it) are
+  // worked out on this thread while the helpers sign a whole file.
   const signer = await Signers.start(o, k, numPerm);
-  const { bands, rows } = lshParams(threshold, numPerm);
+  let params: { bands: number; rows: number } | undefined;
+  const plan = () => void (params ??= lshParams(threshold, numPerm));
   const whole = await readWhole(o.inputs, o.wholeFileLimit);
-  const signed = whole ? await signWholeFile(whole, signer, k, numPerm, report) : await signStream(o, signer, k, numPerm, report);
+  const tRead = performance.now();
+  const signed = whole ? await signWholeFile(whole, signer, k, numPerm, report, plan) : await signStream(o, signer, k, numPerm, report);
+  plan();
+  const { bands, rows } = params!;
   const { sigs, ids, lengths, dates, chars, threads } = signed;
   if (o.onProgress) o.onProgress({ phase: 'add', done: ids.length, chars });
   const tSign = performance.now();
@@ -664,17 +682,38 @@ export async function dedupe(o: DedupOptions): Promise<DedupResult> {
     pairB.push(b);
     need[a] = need[b] = 1;
   }
-  // Pass 2: shingle sets of the documents in candidate pairs.
+  const tCandidates = performance.now();
+  // Pass 2: the texts of the documents in candidate pairs (held up to HOLD_CHARS), and their
+  // shingle sets when needed: a pair of equal texts is a duplicate without them (most confirmed
+  // pairs of a crawl or a news feed are exact copies).
+  const held = new Map<number, string>();
   const sets = new Map<number, Uint32Array>();
-  if (pairA.length) await signed.texts(need, (n, text) => sets.set(n, uniqueSorted(shingles(text, k))));
+  let heldChars = 0;
+  if (pairA.length)
+    await signed.texts(need, (n, text) => {
+      if (heldChars + text.length > HOLD_CHARS) sets.set(n, uniqueSorted(shingles(text, k)));
+      else {
+        held.set(n, text);
+        heldChars += text.length;
+      }
+    });
+  const setOf = (n: number): Uint32Array | undefined => {
+    let s = sets.get(n);
+    const text = held.get(n);
+    if (!s && text !== undefined) sets.set(n, (s = uniqueSorted(shingles(text, k))));
+    return s;
+  };
   const adj = new Map<number, number[]>();
   let confirmed = 0;
   for (let i = 0; i < pairA.length; i++) {
     const a = pairA[i];
     const b = pairB[i];
-    const sa = sets.get(a);
-    const sb = sets.get(b);
-    if (!sa || !sb || sortedJaccard(sa, sb) < threshold) continue;
+    const ta = held.get(a);
+    if (ta === undefined || ta !== held.get(b)) {
+      const sa = setOf(a);
+      const sb = setOf(b);
+      if (!sa || !sb || sortedJaccard(sa, sb) < threshold) continue;
+    }
     confirmed++;
     for (const [x, y] of [
       [a, b],
@@ -685,6 +724,7 @@ export async function dedupe(o: DedupOptions): Promise<DedupResult> {
       l.push(y);
     }
   }
+  held.clear();
   sets.clear();
 
   // Greedy clustering in keep-priority order: each unassigned document is kept and takes its
@@ -709,6 +749,7 @@ export async function dedupe(o: DedupOptions): Promise<DedupResult> {
     if (members.length > 1) groups.push({ kept: d, members: members.sort((a, b) => a - b) });
   }
 
+  const tConfirm = performance.now();
   // Pass 3: write the kept documents (and the clusters), in large writes.
   let kept = 0;
   for (let d = 0; d < N; d++) if (keptBy[d] === d) kept++;
@@ -727,7 +768,15 @@ export async function dedupe(o: DedupOptions): Promise<DedupResult> {
     candidates: cand.length,
     confirmed,
     chars,
-    seconds: { sign: (tSign - t0) / 1000, total: (t1 - t0) / 1000 },
+    seconds: {
+      startUp: t0 / 1000,
+      read: (whole ? tRead - t0 : 0) / 1000,
+      sign: (tSign - (whole ? tRead : t0)) / 1000,
+      candidates: (tCandidates - tSign) / 1000,
+      confirm: (tConfirm - tCandidates) / 1000,
+      write: (t1 - tConfirm) / 1000,
+      total: (t1 - t0) / 1000,
+    },
     threads,
     bands,
     rows,

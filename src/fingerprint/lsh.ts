@@ -1,7 +1,5 @@
 // Locality-sensitive hashing over MinHash signatures (banding): documents whose signatures agree
-// on every row of at least one band become candidate pairs. Typed arrays and sorting, no maps.
-
-import { radixSortPairs } from '../store/postings.ts';
+// on every row of at least one band become candidate pairs. Typed arrays, no maps.
 
 /**
  * Bands and rows for a Jaccard threshold, minimising the weighted false positive and false
@@ -70,43 +68,84 @@ export function lshCandidates(
     }
     out[m++] = a < b ? a * n + b : b * n + a;
   };
-  const keys = new Uint32Array(n);
-  const docs = new Uint32Array(n);
+  // Each band's keys go into an open-addressing table (linear probing, at most half full); a
+  // slot holds its key and the list of its documents (newest first, through `next`). Slots that
+  // get a second document are noted, so only real buckets are visited. (This replaced a radix
+  // sort of the keys, whose 65,536-entry counts cost more than the keys for small inputs.)
+  let size = 1024;
+  while (size < n * 2) size *= 2;
+  const tmask = size - 1;
+  const slotKey = new Int32Array(size);
+  const slotHead = new Int32Array(size);
+  const next = new Int32Array(n);
+  const multi = new Int32Array(Math.max(1, n >> 1));
+  let members = new Int32Array(64);
+  // band keys are computed a group of bands at a time, document by document (one pass over the
+  // signatures per group rather than one per band)
+  const GROUP = 16;
+  const keys = new Int32Array(Math.min(bands, GROUP) * n);
   for (let band = 0; band < bands; band++) {
-    let cnt = 0;
+    const g0 = band % GROUP;
+    if (g0 === 0) {
+      const nb = Math.min(GROUP, bands - band);
+      for (let d = 0; d < n; d++) {
+        if (opts.skip?.[d]) continue;
+        for (let j = 0; j < nb; j++) {
+          let h = 0x9e3779b9 ^ (band + j);
+          const base = d * numPerm + (band + j) * rows;
+          for (let r = 0; r < rows; r++) {
+            h = Math.imul(h ^ sigs[base + r], 0x85ebca6b);
+            h ^= h >>> 13;
+          }
+          h = Math.imul(h ^ (h >>> 16), 0xc2b2ae35);
+          keys[j * n + d] = h ^ (h >>> 16);
+        }
+      }
+    }
+    slotHead.fill(-1);
+    let nm = 0;
     const off = band * rows;
     for (let d = 0; d < n; d++) {
       if (opts.skip?.[d]) continue;
-      let h = 0x9e3779b9 ^ band;
-      const base = d * numPerm + off;
-      for (let r = 0; r < rows; r++) {
-        h = Math.imul(h ^ sigs[base + r], 0x85ebca6b);
-        h ^= h >>> 13;
-      }
-      h = Math.imul(h ^ (h >>> 16), 0xc2b2ae35);
-      keys[cnt] = (h ^ (h >>> 16)) >>> 0;
-      docs[cnt] = d;
-      cnt++;
-    }
-    const k = keys.subarray(0, cnt);
-    const v = docs.subarray(0, cnt);
-    radixSortPairs(k, v);
-    let i = 0;
-    while (i < cnt) {
-      let j = i + 1;
-      while (j < cnt && k[j] === k[i]) j++;
-      const g = j - i;
-      if (g > 1) {
-        // a 32-bit band hash can collide: only members whose band rows really agree are linked
-        for (let x = i; x < j; x++) {
-          const limit = g > maxBucket ? x + 2 : j;
-          for (let y = x + 1; y < Math.min(j, limit); y++) {
-            if (sameBand(sigs, v[x], v[y], numPerm, off, rows)) push(v[x], v[y]);
-          }
-          if (g > maxBucket && x > i && sameBand(sigs, v[i], v[x], numPerm, off, rows)) push(v[i], v[x]);
+      const h = keys[g0 * n + d];
+      let s = h & tmask;
+      for (;;) {
+        const head = slotHead[s];
+        if (head < 0) {
+          slotHead[s] = d;
+          slotKey[s] = h;
+          next[d] = -1;
+          break;
         }
+        if (slotKey[s] === h) {
+          if (next[head] < 0) multi[nm++] = s;
+          next[d] = head;
+          slotHead[s] = d;
+          break;
+        }
+        s = (s + 1) & tmask;
       }
-      i = j;
+    }
+    for (let q = 0; q < nm; q++) {
+      // the bucket's documents in ascending order
+      let g = 0;
+      for (let d = slotHead[multi[q]]; d >= 0; d = next[d]) {
+        if (g === members.length) {
+          const grown = new Int32Array(g * 2);
+          grown.set(members);
+          members = grown;
+        }
+        members[g++] = d;
+      }
+      members.subarray(0, g).reverse();
+      // a 32-bit band hash can collide: only members whose band rows really agree are linked
+      for (let x = 0; x < g; x++) {
+        const limit = g > maxBucket ? x + 2 : g;
+        for (let y = x + 1; y < Math.min(g, limit); y++) {
+          if (sameBand(sigs, members[x], members[y], numPerm, off, rows)) push(members[x], members[y]);
+        }
+        if (g > maxBucket && x > 0 && sameBand(sigs, members[0], members[x], numPerm, off, rows)) push(members[0], members[x]);
+      }
     }
   }
   const all = out.subarray(0, m).sort();
