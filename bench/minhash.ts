@@ -176,20 +176,23 @@ console.log(`peak memory (maxRSS): ${(process.resourceUsage().maxRSS / 1024).toF
   // shared machine they move less with the load than wall-clock seconds do.
   const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
   const once = (env: NodeJS.ProcessEnv = process.env, extra: string[] = []) => {
-    const args = [bin, 'dedup', input, '--out', join(dir, 'kept.jsonl'), '--quiet', ...extra];
+    const args = [bin, 'dedup', input, '--out', join(dir, 'kept.jsonl'), '--quiet', '--times', ...extra];
     const t0 = performance.now();
     const r = timeBin
       ? spawnSync(timeBin, ['-f', 'cpu %U %S', process.execPath, ...args], { encoding: 'utf8', env })
       : spawnSync(process.execPath, args, { encoding: 'utf8', env });
     const wall = (performance.now() - t0) / 1000;
     if (r.status !== 0) throw new Error(`reprint dedup failed: ${r.stderr}`);
-    const inner = Number(/ in ([\d.]+) s\./.exec(r.stderr)?.[1] ?? NaN);
+    const times: Record<string, number> = {};
+    for (const m of (/^Times \(s\): (.*)$/m.exec(r.stderr)?.[1] ?? '').matchAll(/([a-z-]+) ([\d.]+)/g)) times[m[1]] = Number(m[2]);
     const c = /cpu ([\d.]+) ([\d.]+)/.exec(r.stderr);
-    return { wall, inner, cpu: c ? Number(c[1]) + Number(c[2]) : NaN, summary: r.stderr.replace(/cpu [\d.]+ [\d.]+\s*$/, '').trim() };
+    const summary = r.stderr.replace(/cpu [\d.]+ [\d.]+\s*$/, '').replace(/^Times.*$/m, '').trim();
+    return { wall, inner: times.total ?? NaN, times, cpu: c ? Number(c[1]) + Number(c[2]) : NaN, summary };
   };
   const first = once();
   const walls: number[] = [];
   const inners: number[] = [];
+  const phases: Record<string, number[]> = {};
   const cpus: number[] = [];
   let summary = first.summary;
   // half of the runs before datasketch and half after, so that both see the machine's load
@@ -198,6 +201,8 @@ console.log(`peak memory (maxRSS): ${(process.resourceUsage().maxRSS / 1024).toF
       const r = once();
       walls.push(r.wall);
       inners.push(r.inner);
+      for (const [k, v] of Object.entries(r.times)) (phases[k] ??= []).push(v);
+      (phases.exit ??= []).push(r.wall - (r.times['start-up'] ?? 0) - r.inner);
       cpus.push(r.cpu);
       summary = r.summary;
     }
@@ -232,6 +237,8 @@ console.log(`peak memory (maxRSS): ${(process.resourceUsage().maxRSS / 1024).toF
   const ourCpu = median(cpus);
   console.log(`| reprint dedup, whole process, default threads (median of ${walls.length}) | ${ours.toFixed(2)} | runs: ${walls.map((w) => w.toFixed(2)).join(', ')}; CPU seconds (median): ${Number.isFinite(ourCpu) ? ourCpu.toFixed(2) : '-'} |`);
   console.log(`| of which inside dedupe() (read, sign, LSH, confirm, write) | ${median(inners).toFixed(2)} | start-up and exit: ${(ours - median(inners)).toFixed(2)} s |`);
+  const ms = (k: string) => (phases[k]?.length ? (1000 * median(phases[k])).toFixed(0) : '-');
+  console.log(`| where the time went (medians, ms; dedup --times) | | process start to dedupe() (Node, module loading) ${ms('start-up')}, read ${ms('read')}, sign ${ms('sign')}, LSH candidates ${ms('candidates')}, confirm ${ms('confirm')}, write ${ms('write')}, exit (and spawning) ${ms('exit')} |`);
   console.log(`| reprint dedup --workers 1 (no helper thread, median of ${oneWalls.length}) | ${median(oneWalls).toFixed(2)} | CPU seconds (median): ${Number.isFinite(median(oneCpus)) ? median(oneCpus).toFixed(2) : '-'} |`);
   console.log(`| reprint dedup, first run of the bench | ${first.wall.toFixed(2)} | builds the start-up bundle (.cache/cli) if the sources changed |`);
   console.log(`| reprint dedup through tsx (REPRINT_TSX=1, median of ${tsxWalls.length}) | ${median(tsxWalls).toFixed(2)} | no bundle: every module through tsx's hooks |`);

@@ -243,19 +243,24 @@ async function readWhole(inputs: string[], limit = WHOLE_FILE): Promise<WholeFil
   } finally {
     await fh.close();
   }
-  let lines = 0;
-  for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) lines++;
-  if (size && bytes[size - 1] !== 10) lines++;
-  const bounds = new Uint32Array(new SharedArrayBuffer(lines * 8));
-  let start = 0;
-  for (let l = 0; l < lines; l++) {
+  // line bounds in one pass (start, end pairs; the last line may lack its newline)
+  let found = new Uint32Array(Math.max(64, Math.ceil(size / 256)));
+  let m = 0;
+  for (let start = 0; start < size; ) {
     let end = bytes.indexOf(10, start);
     if (end < 0) end = size;
     if (end - start > MAX_LINE_CHARS * 2) return null;
-    bounds[2 * l] = start;
-    bounds[2 * l + 1] = end;
+    if (m + 2 > found.length) {
+      const grown = new Uint32Array(found.length * 2);
+      grown.set(found);
+      found = grown;
+    }
+    found[m++] = start;
+    found[m++] = end;
     start = end + 1;
   }
+  const bounds = new Uint32Array(new SharedArrayBuffer(m * 4));
+  bounds.set(found.subarray(0, m));
   return { path, bytes, bounds };
 }
 
