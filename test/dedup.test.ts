@@ -233,6 +233,31 @@ test('LSH candidates: exactly the pairs that agree on every row of a band; a hug
   assert.equal(linked.size, m - 1, 'every member linked to the first');
 });
 
+test('signing with sign.wasm and without it (REPRINT_WASM=0) removes the same documents', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { ROOT } = await import('./helpers/paths.ts');
+  const dir = await mkdtemp(join(tmpdir(), 'reprint-dedup-'));
+  try {
+    const files = await bbcFiles();
+    const input = join(dir, 'bbc.jsonl');
+    const lines: string[] = [];
+    for (const f of files) lines.push(JSON.stringify({ id: relative(BBC, f), text: await readFile(f, 'latin1') }));
+    await writeFile(input, lines.join('\n') + '\n');
+    const outs: string[] = [];
+    for (const wasm of ['1', '0']) {
+      const out = join(dir, `kept-${wasm}.jsonl`);
+      const clusters = join(dir, `clusters-${wasm}.jsonl`);
+      const r = spawnSync(process.execPath, [ROOT + 'bin/reprint.js', 'dedup', input, '--out', out, '--clusters', clusters, '--quiet'], { encoding: 'utf8', env: { ...process.env, REPRINT_WASM: wasm } });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stderr, /Kept 2,0\d\d of 2,225 documents/);
+      outs.push((await readFile(out, 'utf8')) + (await readFile(clusters, 'utf8')));
+    }
+    assert.equal(outs[0], outs[1]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('dedup --times says where the time went', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'reprint-dedup-'));
   try {

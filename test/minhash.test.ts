@@ -109,3 +109,37 @@ test('minhashText (one pass) gives the signature of its rolled k-grams, also for
   for (const text of texts)
     for (const [k, p] of [[5, 128], [3, 64], [1, 16]] as const) assert.deepEqual([...minhashText(text, k, p)], [...reference(text, k, p)], JSON.stringify(text));
 });
+
+test('sign.wasm gives minhashText\'s signatures (random texts, surrogates, CJK, BBC articles)', async () => {
+  const { minhashText } = await import('../src/fingerprint/shingles.ts');
+  const { wasmSigner } = await import('../src/fingerprint/sign-wasm.ts');
+  const { DATA } = await import('./helpers/paths.ts');
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const w = wasmSigner();
+  assert.ok(w, 'sign.wasm loads');
+  const next = rng(23);
+  const pieces = ['the', 'Cat', "don't", 'l’avion', '日本語', 'テキスト', '—', ' ', '\n', "'", 'x1', 'ÉCOLE', 'Straße', 'ǅemal', '\ud83d\ude00', '\ud800', '42', 'o’', '中'];
+  const texts = ['', 'a', 'one two three four', 'one two three four five'];
+  for (let t = 0; t < 300; t++) texts.push(Array.from({ length: next() % 120 }, () => pieces[next() % pieces.length] + (next() % 3 ? ' ' : '')).join(''));
+  const bbc = join(DATA, 'bbc', 'business');
+  for (const f of readdirSync(bbc).sort().slice(0, 150)) texts.push(readFileSync(join(bbc, f), 'latin1'));
+  texts.push(texts.slice(-150).join('\n').repeat(3)); // one long text: the module's memory grows
+  for (const [k, numPerm] of [[5, 128], [3, 64], [1, 2], [8, 256]] as const)
+    for (const text of texts) {
+      const out = new Uint32Array(numPerm + 3).fill(7);
+      w.signInto(text, k, numPerm, out, 2);
+      assert.deepEqual([...out.subarray(2, 2 + numPerm)], [...minhashText(text, k, numPerm)], `k ${k}, ${numPerm} slots: ${JSON.stringify(text.slice(0, 80))}`);
+      assert.equal(out[0], 7);
+      assert.equal(out[numPerm + 2], 7);
+    }
+  assert.throws(() => w.signInto('x', 5, 100, new Uint32Array(100), 0), /power of two/);
+});
+
+test('sign.wasm is what `npm run build:wasm` makes of sign.wat', async () => {
+  const { readFileSync } = await import('node:fs');
+  // @ts-expect-error a plain .mjs script without types
+  const { buildSignWasm } = await import('../src/fingerprint/build-wasm.mjs');
+  const built: Buffer = await buildSignWasm();
+  assert.ok(built.equals(readFileSync(new URL('../src/fingerprint/sign.wasm', import.meta.url))), 'sign.wasm is stale: run npm run build:wasm');
+});

@@ -120,7 +120,7 @@ function probe(j: number, attempt: number, k: number): number {
 const sequences = new Map<number, { start: Uint32Array; bins: Uint16Array }>();
 
 /** Every bin's probe sequence among k bins, each up to the step by which it has met every bin. */
-function probeSequences(k: number): { start: Uint32Array; bins: Uint16Array } {
+export function probeSequences(k: number): { start: Uint32Array; bins: Uint16Array } {
   let s = sequences.get(k);
   if (!s) {
     const start = new Uint32Array(k + 1);

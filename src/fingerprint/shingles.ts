@@ -45,7 +45,9 @@ const FNV_PRIME = 0x01000193;
  */
 const TAB = new Int32Array(65536).fill(-4);
 
-function entry(c: number): number {
+/** The table's entry for code unit c (worked out on first sight); also what sign.wasm asks. */
+export function entry(c: number): number {
+  if (TAB[c] !== -4) return TAB[c];
   const t = classify(c);
   const e = t === WORD ? fold[c] || c || 1 : t === APOS ? -2 : t === SINGLE ? -3 : -1;
   TAB[c] = e;

@@ -3,7 +3,7 @@
 // (sign-worker.js) or, running from sources, through sign-boot.mjs, which registers tsx first.
 
 import { parentPort } from 'node:worker_threads';
-import { signature, signChunks } from './dedup.ts';
+import { signInto, signChunks } from './dedup.ts';
 
 type Job =
   | { texts: string[]; k: number; numPerm: number }
@@ -16,6 +16,6 @@ parentPort!.on('message', (m: Job) => {
     return;
   }
   const out = new Uint32Array(m.texts.length * m.numPerm);
-  for (let i = 0; i < m.texts.length; i++) out.set(signature(m.texts[i], m.k, m.numPerm), i * m.numPerm);
+  for (let i = 0; i < m.texts.length; i++) signInto(m.texts[i], m.k, m.numPerm, out, i * m.numPerm);
   parentPort!.postMessage(out, [out.buffer]);
 });
