@@ -210,6 +210,8 @@ console.log(`peak memory (maxRSS): ${(process.resourceUsage().maxRSS / 1024).toF
   ourRuns(Math.ceil(processRuns / 2));
   const tsxWalls: number[] = [];
   for (let i = 0; i < Math.max(1, Math.floor(processRuns / 2)); i++) tsxWalls.push(once({ ...process.env, REPRINT_TSX: '1' }).wall);
+  const jsWalls: number[] = [];
+  for (let i = 0; i < Math.max(1, Math.floor(processRuns / 2)); i++) jsWalls.push(once({ ...process.env, REPRINT_WASM: '0' }).wall);
   const oneWalls: number[] = [];
   const oneCpus: number[] = [];
   for (let i = 0; i < Math.max(1, Math.floor(processRuns / 2)); i++) {
@@ -239,6 +241,7 @@ console.log(`peak memory (maxRSS): ${(process.resourceUsage().maxRSS / 1024).toF
   console.log(`| of which inside dedupe() (read, sign, LSH, confirm, write) | ${median(inners).toFixed(2)} | start-up and exit: ${(ours - median(inners)).toFixed(2)} s |`);
   const ms = (k: string) => (phases[k]?.length ? (1000 * median(phases[k])).toFixed(0) : '-');
   console.log(`| where the time went (medians, ms; dedup --times) | | process start to dedupe() (Node, module loading) ${ms('start-up')}, read ${ms('read')}, sign ${ms('sign')}, LSH candidates ${ms('candidates')}, confirm ${ms('confirm')}, write ${ms('write')}, exit (and spawning) ${ms('exit')} |`);
+  console.log(`| reprint dedup signing in JavaScript (REPRINT_WASM=0, median of ${jsWalls.length}) | ${median(jsWalls).toFixed(2)} | without sign.wasm |`);
   console.log(`| reprint dedup --workers 1 (no helper thread, median of ${oneWalls.length}) | ${median(oneWalls).toFixed(2)} | CPU seconds (median): ${Number.isFinite(median(oneCpus)) ? median(oneCpus).toFixed(2) : '-'} |`);
   console.log(`| reprint dedup, first run of the bench | ${first.wall.toFixed(2)} | builds the start-up bundle (.cache/cli) if the sources changed |`);
   console.log(`| reprint dedup through tsx (REPRINT_TSX=1, median of ${tsxWalls.length}) | ${median(tsxWalls).toFixed(2)} | no bundle: every module through tsx's hooks |`);
