@@ -154,8 +154,9 @@ export function edgeOf(
     if (!(o.rewrite > 0)) return null;
     const m = sentenceMatches({ text: a.doc.text, tokens: a.tokens }, { text: b.doc.text, tokens: b.tokens });
     if (m.share < o.rewrite) return null;
-    // one matched sentence is a shared fact unless it is a close match
-    if (m.passages.length < 2 && !(m.passages[0]?.similarity >= LONE_SENTENCE)) return null;
+    // one matched sentence is a shared fact unless it is a close match, or the shorter text is a
+    // brief of one or two sentences (then it is half of it or more)
+    if (m.passages.length < 2 && !(m.passages[0]?.similarity >= LONE_SENTENCE) && !(m.passages.length === 1 && m.sentences <= 2)) return null;
     passages = m.passages;
   }
   const covA = passageCoverage(a.tokens, b.tokens, passages, 'source');
