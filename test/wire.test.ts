@@ -231,6 +231,36 @@ test('a brief on the same event from other sources is not derived from the wire'
   assert.equal(p, undefined, `reported as ${p?.relation} (${p?.derivedCoverage})`);
 });
 
+// A one-sentence brief is all one sentence: a single matched sentence is most of it, not one
+// shared fact among many (two-sentence-or-shorter briefs need no second match).
+const RADIO_ONE = 'Grumpy DJ Martin Cole quits his breakfast slot after eighteen years of early starts.';
+const RADIO_ONE_OTHER =
+  "Hundreds of listeners flooded the station with calls this week as word spread that the city's favourite morning voice, Martin Cole, was leaving, and fans across the region said early mornings would never feel the same again.";
+
+test('a one-sentence brief rewritten from one wire sentence is derived from the wire', async () => {
+  const m = sentenceMatches({ text: RADIO_WIRE, tokens: tokenize(RADIO_WIRE) }, { text: RADIO_ONE, tokens: tokenize(RADIO_ONE) });
+  // one loose match (not a close one), no run of five copied words
+  assert.equal(m.sentences, 1);
+  assert.equal(m.passages.length, 1);
+  assert.ok(m.passages[0].similarity < 0.5, `Dice ${m.passages[0].similarity}`);
+  assert.equal(sharedRuns(tokenize(RADIO_WIRE), tokenize(RADIO_ONE), 5), 0);
+  const r = await scanTexts({ wire: RADIO_WIRE, brief: RADIO_ONE });
+  const p = r.pairs.find((x) => x.relation !== 'related');
+  assert.ok(p, 'no pair between the wire story and the one-sentence brief');
+  assert.equal(p.source, 'wire');
+  assert.equal(derivationOf(p, 'brief'), 'partially');
+  assert.equal(derivedShareOf(p, 'wire'), 0);
+});
+
+test('a one-sentence brief on the same event that shares a few of one wire sentence\'s words is not derived', async () => {
+  const m = sentenceMatches({ text: RADIO_WIRE, tokens: tokenize(RADIO_WIRE) }, { text: RADIO_ONE_OTHER, tokens: tokenize(RADIO_ONE_OTHER) });
+  assert.equal(m.passages.length, 1, 'the same names and a word or two still match one sentence');
+  assert.ok(m.share < 0.3, `share ${m.share}`);
+  const r = await scanTexts({ wire: RADIO_WIRE, other: RADIO_ONE_OTHER });
+  const p = r.pairs.find((x) => x.relation !== 'related');
+  assert.equal(p, undefined, `reported as ${p?.relation} (${p?.derivedCoverage})`);
+});
+
 test('sentence matches keep the heaviest chain in the same order on both sides', () => {
   const a = { text: RADIO_WIRE, tokens: tokenize(RADIO_WIRE) };
   const b = { text: RADIO_BRIEF, tokens: tokenize(RADIO_BRIEF) };

@@ -23,6 +23,8 @@ export interface SentenceMatches {
   passages: Passage[];
   /** Share of the shorter text's content words (distinct per sentence) that its matches share. */
   share: number;
+  /** Number of sentences of the shorter text. */
+  sentences: number;
 }
 
 interface Match {
@@ -110,5 +112,5 @@ export function sentenceMatches(a: SentenceInput, b: SentenceInput): SentenceMat
     });
   }
   passages.sort((x, y) => x.derived[0] - y.derived[0] || x.source[0] - y.source[0]);
-  return { passages, share: total ? shared / total : 0 };
+  return { passages, share: total ? shared / total : 0, sentences: ps.S };
 }

@@ -117,6 +117,9 @@ const STRUCTURE_CONFIDENCE = 0.55;
 /** Words of the shorter text per 6-gram run an all-paraphrase pair must share (see paraphraseRuns). */
 const PARAPHRASE_RUN_WORDS = 25;
 
+/** A brief of one or two sentences is cut from a text at least this many times longer (see edgeOf). */
+const BRIEF_CUT = 3;
+
 /** A rewrite that matches one sentence only needs this Dice for it (one shared fact is not a rewrite). */
 const LONE_SENTENCE = 0.5;
 
@@ -154,8 +157,12 @@ export function edgeOf(
     if (!(o.rewrite > 0)) return null;
     const m = sentenceMatches({ text: a.doc.text, tokens: a.tokens }, { text: b.doc.text, tokens: b.tokens });
     if (m.share < o.rewrite) return null;
-    // one matched sentence is a shared fact unless it is a close match
-    if (m.passages.length < 2 && !(m.passages[0]?.similarity >= LONE_SENTENCE)) return null;
+    // one matched sentence is a shared fact unless it is a close match, or the shorter text is a
+    // brief of one or two sentences cut from a text at least BRIEF_CUT times longer (then the one
+    // sentence is half of the brief or more; two one-line items on one topic are not a rewrite)
+    const wa = wordCount(a.tokens), wb = wordCount(b.tokens);
+    const cut = m.passages.length === 1 && m.sentences <= 2 && Math.max(wa, wb) >= BRIEF_CUT * Math.min(wa, wb);
+    if (m.passages.length < 2 && !(m.passages[0]?.similarity >= LONE_SENTENCE) && !cut) return null;
     passages = m.passages;
   }
   const covA = passageCoverage(a.tokens, b.tokens, passages, 'source');
