@@ -79,6 +79,7 @@ const BEFORE = new RegExp(
     SPEECH +
     String.raw`\b[^.!?“”"\n]{0,200}?[,:.]?\s*$`,
 );
+const SPEECH_WORD = new RegExp(String.raw`\s` + SPEECH + String.raw`\b`);
 const PRONOUN = /^(?:he|she|they|it|we|i|you|this|that|there)$/i;
 
 function speakerAround(text: string, q: Span): string | undefined {
@@ -106,7 +107,10 @@ function speakerAround(text: string, q: Span): string | undefined {
   // only the sentence the quote opens in (or the one just before, ending in "X said.")
   const lastStop = Math.max(before.lastIndexOf('. ', before.length - 3), before.lastIndexOf('\n', before.length - 2));
   from = lastStop >= 0 ? lastStop + 1 : 0;
-  m = BEFORE.exec(before.slice(from));
+  // BEFORE needs a speech verb after white space: a plain test first spares its backtracking
+  const tail = before.slice(from);
+  if (!SPEECH_WORD.test(tail)) return undefined;
+  m = BEFORE.exec(tail);
   if (m && !PRONOUN.test(m[1].trim()) && !/^(?:The|A|An|In|On|At|But|And|If|When)$/.test(m[1])) return tidySpeaker(m[1]);
   return undefined;
 }
@@ -336,8 +340,12 @@ function norm(s: string): string {
     .trim();
 }
 
+/** White space other than single spaces (what `replace(/\s+/g, ' ')` would change). */
+const ODD_SPACE = /[^\S ]| {2}/;
+
 function short(s: string, max = SNIPPET): string {
-  const t = (s.length > 4 * max ? s.slice(0, 4 * max) : s).replace(/\s+/g, ' ').trim();
+  const head = s.length > 4 * max ? s.slice(0, 4 * max) : s;
+  const t = (ODD_SPACE.test(head) ? head.replace(/\s+/g, ' ') : head).trim();
   if (t.length <= max) return t;
   const cut = t.slice(0, max - 1).replace(/\s+\S*$/, '');
   return cut + '…';
@@ -535,7 +543,7 @@ class PerText<T> {
 }
 
 /** Quotes of each document seen. */
-const QUOTES = new PerText<Quote[]>(1 << 16);
+const QUOTES = new PerText<Quote[]>(1 << 12);
 
 export function quoteCache(): QuoteCache {
   const m = QUOTES;
@@ -887,12 +895,16 @@ export function analyzeChanges(source: ChangeDoc, derived: ChangeDoc, passages: 
 }
 
 /** Credits of each document (a document is a source in many pairs). */
-const creditCache = new PerText<ReturnType<typeof attributions>>(1 << 16);
+const creditCache = new PerText<ReturnType<typeof attributions>>(1 << 12);
+
+const NAME = String.raw`((?:[A-Z][\w&.'’-]*|[A-Z]{2,})(?:[ \t]+(?:[A-Z][\w&.'’-]*|of|the|and|[A-Z]{2,})){0,4})`;
+const ACCORDING_BY = new RegExp(String.raw`\b[Aa]ccording to [^,.;:!?\n“”"]{2,80}?\b(?:obtained by|published by|reported by|seen by|from) (?:the )?` + NAME, 'g');
+const BY = new RegExp(String.raw`\b(?:obtained by|first reported by|as reported by|reported by|first published (?:by|in|on)) (?:the )?` + NAME, 'g');
+const NAME_REPORTED = new RegExp(NAME + String.raw`\s+(?:reported|reports|has learned|revealed)\b`, 'g');
 
 /** Credits in a text: "according to X", "obtained by X", "X reported", and direction's citations. */
 export function attributions(text: string, cites: Citation[] = citations(text)): { name: string; phrase: string; span: Span; label?: string }[] {
   const out: { name: string; phrase: string; span: Span; label?: string }[] = [];
-  const NAME = String.raw`((?:[A-Z][\w&.'’-]*|[A-Z]{2,})(?:[ \t]+(?:[A-Z][\w&.'’-]*|of|the|and|[A-Z]{2,})){0,4})`;
   const add = (name: string, phrase: string, at: number, label?: string) => {
     name = name.replace(/[\s.,'’-]+$/, '').replace(/\s+(?:of|the|and)$/i, '').trim();
     if (name.length < 2) return;
@@ -903,10 +915,10 @@ export function attributions(text: string, cites: Citation[] = citations(text)):
   // "according to an internal memo obtained by Fox News": credit Fox News, the phrase is the whole
   const according = text.includes('ccording to');
   if (according)
-    for (const m of text.matchAll(new RegExp(String.raw`\b[Aa]ccording to [^,.;:!?\n“”"]{2,80}?\b(?:obtained by|published by|reported by|seen by|from) (?:the )?` + NAME, 'g')))
+    for (const m of text.matchAll(ACCORDING_BY))
       add(m[1], m[0], m.index!);
   if (/(?:obtained|reported|published) by|first published/.test(text))
-    for (const m of text.matchAll(new RegExp(String.raw`\b(?:obtained by|first reported by|as reported by|reported by|first published (?:by|in|on)) (?:the )?` + NAME, 'g')))
+    for (const m of text.matchAll(BY))
       add(m[1], m[0], m.index!);
   for (const c of cites) add(c.name, c.phrase, c.at);
   if (according) for (const m of text.matchAll(/\b[Aa]ccording to ((?:the |a |an )?[^,.;:!?\n“”"]{2,60}?)(?=[,.;:!?\n“”"]|$)/g)) {
@@ -915,7 +927,7 @@ export function attributions(text: string, cites: Citation[] = citations(text)):
     const caps = obj.match(/(?:[A-Z][\w&'’-]*)(?:\s+[A-Z][\w&'’-]*)*/g);
     add(caps ? caps[caps.length - 1] : obj.split(/\s+/).slice(-1)[0], m[0], m.index!, caps ? undefined : m[1]);
   }
-  if (/\b(?:reported|reports|has learned|revealed)\b/.test(text)) for (const m of text.matchAll(new RegExp(NAME + String.raw`\s+(?:reported|reports|has learned|revealed)\b`, 'g')))
+  if (/\b(?:reported|reports|has learned|revealed)\b/.test(text)) for (const m of text.matchAll(NAME_REPORTED))
     if (!/^(?:The|It|He|She|They|We|This|That)$/.test(m[1])) add(m[1], m[0], m.index!);
   return out.sort((a, b) => a.span[0] - b.span[0]);
 }
