@@ -119,14 +119,15 @@ export function signature(text: string, k = 5, numPerm = 128): Uint32Array {
  * about half the time), else as signature does.
  */
 export function signInto(text: string, k: number, numPerm: number, out: Uint32Array, at: number): void {
-  const w = numPerm <= 256 ? wasmSigner() : null;
-  if (w && Number.isInteger(Math.log2(numPerm))) {
-    w.signInto(text, k, numPerm, out, at);
-    // all slots empty: fewer than k words, signed below as one shingle
-    if (out[at] !== 0xffffffff) return;
-    for (let j = at + 1; j < at + numPerm; j++) if (out[j] !== 0xffffffff) return;
+  const w = numPerm <= 256 && Number.isInteger(Math.log2(numPerm)) ? wasmSigner() : null;
+  if (!w) {
+    out.set(signature(text, k, numPerm), at);
+    return;
   }
-  out.set(signature(text, k, numPerm), at);
+  w.signInto(text, k, numPerm, out, at);
+  for (let j = at; j < at + numPerm; j++) if (out[j] !== 0xffffffff) return;
+  // all slots empty: fewer than k words, one shingle (as signature does after minhashText)
+  out.set(minhashOf(shingles(text, k), numPerm), at);
 }
 
 /** Exact Jaccard similarity of two sorted, distinct hash arrays. */

@@ -160,9 +160,12 @@ export function edgeOf(
     // one matched sentence is a shared fact unless it is a close match, or the shorter text is a
     // brief of one or two sentences cut from a text at least BRIEF_CUT times longer (then the one
     // sentence is half of the brief or more; two one-line items on one topic are not a rewrite)
-    const wa = wordCount(a.tokens), wb = wordCount(b.tokens);
-    const cut = m.passages.length === 1 && m.sentences <= 2 && Math.max(wa, wb) >= BRIEF_CUT * Math.min(wa, wb);
-    if (m.passages.length < 2 && !(m.passages[0]?.similarity >= LONE_SENTENCE) && !cut) return null;
+    const cut = () => {
+      const wa = wordCount(a.tokens);
+      const wb = wordCount(b.tokens);
+      return m.passages.length === 1 && m.sentences <= 2 && Math.max(wa, wb) >= BRIEF_CUT * Math.min(wa, wb);
+    };
+    if (m.passages.length < 2 && !(m.passages[0]?.similarity >= LONE_SENTENCE) && !cut()) return null;
     passages = m.passages;
   }
   const covA = passageCoverage(a.tokens, b.tokens, passages, 'source');
