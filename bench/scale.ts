@@ -14,6 +14,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir, availableParallelism, loadavg } from 'node:os';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generate } from './lib/gen.ts';
@@ -44,6 +45,7 @@ interface RunResult {
   /** Seconds of the scan spent in the change analysis (src/relate/changes.ts). */
   changesSeconds: number;
   diskBytes: number;
+  digest: string;
 }
 
 async function corpusFor(n: number): Promise<string> {
@@ -112,7 +114,15 @@ async function one(n: number): Promise<RunResult> {
     byKind,
     changesSeconds: changeTiming.seconds,
     diskBytes,
+    digest: resultsDigest(result),
   };
+}
+
+/** sha256 of the pairs (every field, passages and their offsets included) and stories, to tell at a glance whether two stores gave the same results. */
+function resultsDigest(result: { pairs: unknown[]; stories: unknown[] }): string {
+  const pairs = result.pairs.map((p) => JSON.stringify(p)).sort();
+  const stories = result.stories.map((s) => JSON.stringify(s)).sort();
+  return createHash('sha256').update(JSON.stringify({ pairs, stories })).digest('hex').slice(0, 12);
 }
 
 if (values.one) {
@@ -151,11 +161,11 @@ if (values.one) {
   }
   await cluster?.stop();
   console.log(`Scale: generated corpora (bench/gen, reuse ${values.reuse}), store ${values.store}, ${values.workers} workers, ${availableParallelism()} cores, load ${loadavg()[0].toFixed(1)}\n`);
-  console.log('| documents | MB | add s | add docs/s | scan s | total s | docs/s | peak RSS MB | disk MB | disk KB/doc | candidates | planted | found | recall | precision | changes s |');
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('| documents | MB | add s | add docs/s | scan s | total s | docs/s | peak RSS MB | disk MB | disk KB/doc | candidates | planted | found | recall | precision | changes s | results digest |');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const r of results)
     console.log(
-      `| ${r.n.toLocaleString('en-US')} | ${r.mb.toFixed(0)} | ${r.addSeconds.toFixed(1)} | ${(r.n / r.addSeconds).toFixed(0)} | ${r.scanSeconds.toFixed(1)} | ${r.seconds.toFixed(1)} | ${(r.n / r.seconds).toFixed(0)} | ${r.maxRssMB.toFixed(0)} | ${r.diskBytes ? (r.diskBytes / 1e6).toFixed(0) : '-'} | ${r.diskBytes ? (r.diskBytes / r.n / 1e3).toFixed(2) : '-'} | ${r.candidates} | ${r.truth} | ${r.found} | ${(r.hits / r.truth).toFixed(3)} | ${(r.found ? r.hits / r.found : 0).toFixed(3)} | ${r.changesSeconds.toFixed(1)} (${((100 * r.changesSeconds) / Math.max(1e-9, r.seconds - r.changesSeconds)).toFixed(1)}%) |`,
+      `| ${r.n.toLocaleString('en-US')} | ${r.mb.toFixed(0)} | ${r.addSeconds.toFixed(1)} | ${(r.n / r.addSeconds).toFixed(0)} | ${r.scanSeconds.toFixed(1)} | ${r.seconds.toFixed(1)} | ${(r.n / r.seconds).toFixed(0)} | ${r.maxRssMB.toFixed(0)} | ${r.diskBytes ? (r.diskBytes / 1e6).toFixed(0) : '-'} | ${r.diskBytes ? (r.diskBytes / r.n / 1e3).toFixed(2) : '-'} | ${r.candidates} | ${r.truth} | ${r.found} | ${(r.hits / r.truth).toFixed(3)} | ${(r.found ? r.hits / r.found : 0).toFixed(3)} | ${r.changesSeconds.toFixed(1)} (${((100 * r.changesSeconds) / Math.max(1e-9, r.seconds - r.changesSeconds)).toFixed(1)}%) | ${r.digest} |`,
     );
   console.log('\nrecall by kind:');
   for (const r of results)
