@@ -226,15 +226,17 @@ export class ClickHouseStore implements Store {
 
   private async init(): Promise<void> {
     const db = this.db;
-    for (const s of this.shards) {
-      try {
-        await s.client.ping().then((p) => {
-          if (!p.success) throw (p as { error: Error }).error;
-        });
-      } catch (e) {
-        throw explainClickHouseError(`${this.target.display} (shard ${s.name})`, 'reach', e);
-      }
-    }
+    await Promise.all(
+      this.shards.map(async (s) => {
+        try {
+          await s.client.ping().then((p) => {
+            if (!p.success) throw (p as { error: Error }).error;
+          });
+        } catch (e) {
+          throw explainClickHouseError(`${this.target.display} (shard ${s.name})`, 'reach', e);
+        }
+      }),
+    );
     if (this.S > 1) {
       const c = this.target.cluster!;
       const got = await this.numbers(this.main, `SELECT count(DISTINCT shard_num) FROM system.clusters WHERE cluster = ${sqlString(c)}`);
@@ -281,6 +283,8 @@ export class ClickHouseStore implements Store {
       throw new StoreError(`cannot open index ${this.target.display}: database "${db}" holds no reprint index; build one with "reprint index add PATH... --db ${this.target.display}"`);
     } else {
       await this.createTables();
+      this.leftovers = false; // a new index: nothing committed, nothing left over
+      return;
     }
     await this.load();
   }
