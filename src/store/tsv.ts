@@ -1,6 +1,6 @@
 // ClickHouse's TabSeparated format, both ways, over raw bytes (texts are UTF-8, offset maps and
-// signatures are binary). Used instead of JSON so that binary strings survive and so the old
-// servers (18.x) parse inserts fast. Escapes follow ClickHouse: \\ \t \n \r \0 \b \f \' and \N
+// signatures are binary). Used instead of JSON so that binary strings survive; documents and
+// postings are inserted in RowBinary (rowbinary.ts), the small tables' rows and all answers here. Escapes follow ClickHouse: \\ \t \n \r \0 \b \f \' and \N
 // for NULL.
 
 /** A field for a TSV row: a string (written as UTF-8), raw bytes, a number, or null (\N). */
@@ -108,44 +108,4 @@ export function parseTsv(b: Buffer): (Buffer | null)[][] {
     i = end + 1;
   }
   return rows;
-}
-
-/** Writes "h\tn\n" lines of unsigned integers into growing buffers (postings for an insert). */
-export class PairLines {
-  readonly parts: Buffer[] = [];
-  private buf = Buffer.allocUnsafe(1 << 20);
-  private o = 0;
-
-  push(h: number, n: number): void {
-    if (this.o > this.buf.length - 24) {
-      this.parts.push(this.buf.subarray(0, this.o));
-      this.buf = Buffer.allocUnsafe(1 << 20);
-      this.o = 0;
-    }
-    this.o = writeUint(this.buf, this.o, h);
-    this.buf[this.o++] = 0x09;
-    this.o = writeUint(this.buf, this.o, n);
-    this.buf[this.o++] = 0x0a;
-  }
-
-  /** The buffers written (this object is not to be used afterwards). */
-  done(): Buffer[] {
-    if (this.o) this.parts.push(this.buf.subarray(0, this.o));
-    this.o = 0;
-    return this.parts;
-  }
-}
-
-function writeUint(b: Buffer, o: number, v: number): number {
-  if (v < 10) {
-    b[o] = 48 + v;
-    return o + 1;
-  }
-  let len = 1;
-  for (let x = v; x >= 10; x = Math.floor(x / 10)) len++;
-  for (let k = o + len - 1; k >= o; k--) {
-    b[k] = 48 + (v % 10);
-    v = Math.floor(v / 10);
-  }
-  return o + len;
 }
