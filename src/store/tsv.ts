@@ -1,7 +1,7 @@
 // ClickHouse's TabSeparated format, both ways, over raw bytes (texts are UTF-8, offset maps and
 // signatures are binary). Used instead of JSON so that binary strings survive; documents and
-// postings are inserted in RowBinary (rowbinary.ts), the small tables' rows and all answers here. Escapes follow ClickHouse: \\ \t \n \r \0 \b \f \' and \N
-// for NULL.
+// postings are inserted in RowBinary (rowbinary.ts), the small tables' rows and all answers
+// here. Escapes follow ClickHouse: \\ \t \n \r \0 \b \f \' and \N for NULL.
 
 /** A field for a TSV row: a string (written as UTF-8), raw bytes, a number, or null (\N). */
 export type TsvValue = string | Uint8Array | number | null;
