@@ -418,12 +418,15 @@ export class ClickHouseStore implements Store {
       const postPairs = postH.map((h, s) => sortedPostingRows(h, postN[s]));
       const docParts = docRows.map((w) => w.done());
       this.leftovers = true; // until the batch is committed
-      await Promise.all(
+      // every insert has ended (sent or failed) before a failure is thrown: a later add's clean-up
+      // of leftover rows must not run while one of them is still writing
+      const sent = await Promise.allSettled(
         this.shards.flatMap((s, i) => [
           this.insertRowBinary(s, 'docs_local', docParts[i]),
           perShard[i] ? this.insertRowBinary(s, 'postings_local', [uint32Pairs(postPairs[i])]) : Promise.resolve(),
         ]),
       );
+      for (const r of sent) if (r.status === 'rejected') throw r.reason;
       await this.command(this.main, `INSERT INTO ${this.db}.reprint_batches VALUES (${int(base)}, ${int(fresh.length)}, now())`);
       this.leftovers = false;
     } catch (e) {
