@@ -292,7 +292,7 @@ export class ClickHouseStore implements Store {
   private async createTables(): Promise<void> {
     const db = this.db;
     const c = sqlString(this.target.cluster ?? '');
-    // independent tables are made at the same time (on both shards: about half the time)
+    // independent tables are made at the same time, on every shard at once
     const each = (shards: Shard[], sqls: string[]) => Promise.all(shards.flatMap((s) => sqls.map((q) => this.command(s, q))));
     await each(this.shards, [
       `CREATE TABLE IF NOT EXISTS ${db}.docs_local (${DOC_SCHEMA}) ENGINE = MergeTree ORDER BY n SETTINGS index_granularity = 8`,
