@@ -1,15 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { minhashOf, jaccard, exactJaccard, densify, fmix } from '../src/fingerprint/minhash.ts';
-
-function rng(seed: number) {
-  return () => {
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    return seed >>> 0;
-  };
-}
+import { rng } from './helpers/rng.ts';
 
 test('one-permutation MinHash estimates Jaccard within a few points', () => {
   const next = rng(42);

@@ -1,15 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RowBinaryWriter, sortedPostingRows, uint32Pairs } from '../src/store/rowbinary.ts';
-
-function rng(seed: number) {
-  return () => {
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    return seed >>> 0;
-  };
-}
+import { rng } from './helpers/rng.ts';
 
 /** Reads back what RowBinaryWriter wrote, field by field, as the server would. */
 class Reader {
