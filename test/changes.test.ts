@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine, buildReport } from '../src/index.ts';
 import { scanPaths } from '../src/index.ts';
-import { findQuotes, sameSpeaker } from '../src/relate/changes.ts';
+import { findQuotes, sameSpeaker, attributions, analyzeChanges } from '../src/relate/changes.ts';
 import { tokenize } from '../src/text/tokens.ts';
 import { SEEDS } from './helpers/paths.ts';
 import type { ReportChange, ReportPair } from '../src/report/json.ts';
@@ -285,4 +285,31 @@ test('ChangeBook: a pair oriented otherwise than guessed is analysed again from 
   assert.deepEqual(loaded.flat().sort(), ['copy', 'orig']);
   assert.deepEqual(p.changes, pair.changes);
   assert.ok(p.changes!.some((c) => c.kind === 'fact changed'));
+});
+
+test('credits of the "X reported" kind are found however far into a text, each verb once', () => {
+  const filler = 'The committee met again on a grey morning and talked for hours. '.repeat(80);
+  const text = filler + 'Sky News reported the fire first. ' + filler + 'It reported nothing new. Agence France-Presse revealed the cause, and BBC Wales has learned more.';
+  const got = attributions(text, []).map((a) => ({ name: a.name, at: a.span[0], phrase: a.phrase }));
+  assert.deepEqual(got, [
+    { name: 'Sky News', at: text.indexOf('Sky News'), phrase: 'Sky News reported' },
+    { name: 'Agence France-Presse', at: text.indexOf('Agence'), phrase: 'Agence France-Presse revealed' },
+    { name: 'BBC Wales', at: text.indexOf('BBC Wales'), phrase: 'BBC Wales has learned' },
+  ]);
+});
+
+test('quotes with the same words are paired first, longest first, and each quote once', () => {
+  const src = 'He said: “We will build the bridge next year.” She said: “No.” Then: “The bridge will be built by the city.”';
+  // the copy repeats the short quote and reorders the long one's words
+  const dst = 'She said: “No.” He said: “We will build the bridge next year.” Again: “No.” Then: “The city will be built by the bridge.”';
+  const side = (text: string, id: string) => ({ doc: { id, text, original: text, title: '', meta: {} } as never, tokens: tokenize(text) });
+  const s = side(src, 's');
+  const d = side(dst, 'd');
+  const x = analyzeChanges(s, d, [{ source: [0, src.length], derived: [0, dst.length], kind: 'exact' } as never]);
+  // three source quotes held; the copy's second “No.” has no partner and is a new quote
+  assert.equal(x.heldSource.length, 3);
+  assert.equal(x.heldDerived.length, 3);
+  const no2 = dst.lastIndexOf('No.');
+  assert.ok(!x.heldDerived.some((h) => h[0] === no2), 'the second “No.” is not paired');
+  assert.ok(x.changes.some((c) => c.kind === 'new quote' && c.derived?.[0] === no2));
 });

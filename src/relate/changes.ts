@@ -49,6 +49,8 @@ export interface Quote {
   boiler?: boolean;
   /** The quoted words' hashes, sorted (for matching; made on first use). */
   sorted?: Uint32Array;
+  /** A key equal for quotes holding the same words in any order (made on first use). */
+  bag?: number;
 }
 
 export interface ChangeAnalysis {
@@ -470,30 +472,79 @@ function sortedOf(q: Quote, t: Tokens): Uint32Array {
   return (q.sorted ??= t.hashes.slice(q.t0, q.t1).sort());
 }
 
+/** Words and length folded into one number: equal for quotes with the same words in any order. */
+function bagOf(q: Quote, t: Tokens): number {
+  if (q.bag !== undefined) return q.bag;
+  let x = 0;
+  for (let k = q.t0; k < q.t1; k++) {
+    const h = t.hashes[k];
+    x = (x + Math.imul(h ^ (h >>> 15), 0x2c1b3c6d)) >>> 0;
+  }
+  return (q.bag = x + (q.t1 - q.t0) * 4294967296);
+}
+
+/** The same words in any order (a bag key collision is told apart here). */
+function sameBag(a: Quote, st: Tokens, b: Quote, dt: Tokens): boolean {
+  const n = a.t1 - a.t0;
+  if (n !== b.t1 - b.t0) return false;
+  let k = 0;
+  while (k < n && st.hashes[a.t0 + k] === dt.hashes[b.t0 + k]) k++;
+  if (k === n) return true;
+  const x = sortedOf(a, st);
+  const y = sortedOf(b, dt);
+  for (k = 0; k < n; k++) if (x[k] !== y[k]) return false;
+  return true;
+}
+
+/**
+ * Pair each source quote with the derived quote holding most of its words (Dice of the word
+ * bags >= 0.5, or 80% of the shorter one), best pairs first, each quote in one pair at most.
+ */
 function matchQuotes(sq: Quote[], dq: Quote[], st: Tokens, dt: Tokens): QuoteMatch[] {
+  const usedS = new Uint8Array(sq.length);
+  const usedD = new Uint8Array(dq.length);
+  const out: QuoteMatch[] = [];
+  // Quotes with the same words (the usual case: copied verbatim) have Dice 1, ahead of every
+  // other candidate, so they are paired first (longest first) with a hash lookup; only the
+  // quotes left are compared all against all.
+  const byBag = new Map<number, number[]>();
+  for (let j = 0; j < dq.length; j++) {
+    const k = bagOf(dq[j], dt);
+    const l = byBag.get(k);
+    if (l) l.push(j);
+    else byBag.set(k, [j]);
+  }
+  const same: { i: number; j: number; n: number }[] = [];
+  for (let i = 0; i < sq.length; i++) {
+    const l = byBag.get(bagOf(sq[i], st));
+    if (l) for (const j of l) if (sameBag(sq[i], st, dq[j], dt)) same.push({ i, j, n: sq[i].t1 - sq[i].t0 });
+  }
+  same.sort((x, y) => y.n - x.n);
+  for (const c of same) {
+    if (usedS[c.i] || usedD[c.j]) continue;
+    usedS[c.i] = usedD[c.j] = 1;
+    out.push({ s: sq[c.i], d: dq[c.j] });
+  }
   const cand: { i: number; j: number; score: number }[] = [];
   for (let i = 0; i < sq.length; i++) {
+    if (usedS[i]) continue;
     const a = sortedOf(sq[i], st);
     for (let j = 0; j < dq.length; j++) {
+      if (usedD[j]) continue;
       const b = sortedOf(dq[j], dt);
       // lengths alone can rule a match out
       const lo = Math.min(a.length, b.length);
       const hi = Math.max(a.length, b.length);
       if ((2 * lo) / (lo + hi) < 0.5 && (lo < 4 || lo / hi < 0.05)) continue;
-      const minLen = Math.min(a.length, b.length);
       const c = bagCommon(a, b);
       const dice = (2 * c) / (a.length + b.length);
-      if (dice >= 0.5 || (minLen >= 4 && c / minLen >= 0.8)) cand.push({ i, j, score: dice + c / 1e6 });
+      if (dice >= 0.5 || (lo >= 4 && c / lo >= 0.8)) cand.push({ i, j, score: dice + c / 1e6 });
     }
   }
   cand.sort((x, y) => y.score - x.score);
-  const usedS = new Set<number>();
-  const usedD = new Set<number>();
-  const out: QuoteMatch[] = [];
   for (const c of cand) {
-    if (usedS.has(c.i) || usedD.has(c.j)) continue;
-    usedS.add(c.i);
-    usedD.add(c.j);
+    if (usedS[c.i] || usedD[c.j]) continue;
+    usedS[c.i] = usedD[c.j] = 1;
     out.push({ s: sq[c.i], d: dq[c.j] });
   }
   return out;
@@ -566,9 +617,9 @@ export function analyzeChanges(source: ChangeDoc, derived: ChangeDoc, passages: 
   const st = source.tokens;
   const dt = derived.tokens;
   const sq = quotes(source);
-  const dq = quotes(derived);
   // The same text (a duplicate, common in syndication and crawls): nothing changed, and every
   // quote is held on both sides. Skipping the comparison matters at scale.
+  const dq = S === D ? sq : quotes(derived);
   if (S === D) {
     for (const q of sq) heldSource.push(q.inner);
     for (const q of dq) heldDerived.push(q.inner);
@@ -901,6 +952,10 @@ const NAME = String.raw`((?:[A-Z][\w&.'’-]*|[A-Z]{2,})(?:[ \t]+(?:[A-Z][\w&.'�
 const ACCORDING_BY = new RegExp(String.raw`\b[Aa]ccording to [^,.;:!?\n“”"]{2,80}?\b(?:obtained by|published by|reported by|seen by|from) (?:the )?` + NAME, 'g');
 const BY = new RegExp(String.raw`\b(?:obtained by|first reported by|as reported by|reported by|first published (?:by|in|on)) (?:the )?` + NAME, 'g');
 const NAME_REPORTED = new RegExp(NAME + String.raw`\s+(?:reported|reports|has learned|revealed)\b`, 'g');
+/** The verbs NAME_REPORTED ends with (after the white space it needs before them). */
+const REPORTED_VERB = /\s(?:reported|reports|has learned|revealed)\b/g;
+/** How far before its verb a NAME_REPORTED match may start (a name of five words and the spaces between). */
+const NAME_REACH = 1000;
 
 /** Credits in a text: "according to X", "obtained by X", "X reported", and direction's citations. */
 export function attributions(text: string, cites: Citation[] = citations(text)): { name: string; phrase: string; span: Span; label?: string }[] {
@@ -917,7 +972,7 @@ export function attributions(text: string, cites: Citation[] = citations(text)):
   if (according)
     for (const m of text.matchAll(ACCORDING_BY))
       add(m[1], m[0], m.index!);
-  if (/(?:obtained|reported|published) by|first published/.test(text))
+  if (text.includes('obtained by') || text.includes('reported by') || text.includes('published by') || text.includes('first published'))
     for (const m of text.matchAll(BY))
       add(m[1], m[0], m.index!);
   for (const c of cites) add(c.name, c.phrase, c.at);
@@ -927,8 +982,17 @@ export function attributions(text: string, cites: Citation[] = citations(text)):
     const caps = obj.match(/(?:[A-Z][\w&'’-]*)(?:\s+[A-Z][\w&'’-]*)*/g);
     add(caps ? caps[caps.length - 1] : obj.split(/\s+/).slice(-1)[0], m[0], m.index!, caps ? undefined : m[1]);
   }
-  if (/\b(?:reported|reports|has learned|revealed)\b/.test(text)) for (const m of text.matchAll(NAME_REPORTED))
-    if (!/^(?:The|It|He|She|They|We|This|That)$/.test(m[1])) add(m[1], m[0], m.index!);
+  // "X reported": NAME_REPORTED is tried only from shortly before each verb, not at every capital
+  REPORTED_VERB.lastIndex = 0;
+  let from = 0;
+  for (let v = REPORTED_VERB.exec(text); v; v = REPORTED_VERB.exec(text)) {
+    NAME_REPORTED.lastIndex = Math.max(from, v.index - NAME_REACH);
+    const m = NAME_REPORTED.exec(text);
+    if (!m) break;
+    if (!/^(?:The|It|He|She|They|We|This|That)$/.test(m[1])) add(m[1], m[0], m.index);
+    from = NAME_REPORTED.lastIndex;
+    REPORTED_VERB.lastIndex = Math.max(REPORTED_VERB.lastIndex, from);
+  }
   return out.sort((a, b) => a.span[0] - b.span[0]);
 }
 
