@@ -12,7 +12,7 @@ import { briefPairs, type BriefDoc } from './fingerprint/briefs.ts';
 import { align } from './align/index.ts';
 import { addRelated, coveredTokens, passageCoverage, edgeOf, relateEdges, titleOf, wordCount, type Edge, type Relations, type RelateOptions } from './relate/index.ts';
 import { citations, directionVote, type Citation } from './relate/direction.ts';
-import { ChangeBook, edgeChanges, likelySource, quoteCache, type EdgeChanges } from './relate/changes.ts';
+import { ChangeBook, changeTiming, edgeChanges, likelySource, quoteCache, type EdgeChanges } from './relate/changes.ts';
 import { MemoryStore } from './store/memory.ts';
 import type { CandidatePair, IndexEntry, Store } from './store/store.ts';
 import { WorkerPool } from './parallel/pool.ts';
@@ -69,10 +69,60 @@ export function indexText(text: string, boilerplate: Span[], o: StageOptions): O
   return { fingerprints, signature, unique: uniqueSorted(fingerprints.hashes) };
 }
 
-/** Align pairs of documents given by index into `docs` (pure; runs in workers too). */
-export function alignBatch(docs: { text: string; tokens: Tokens }[], pairs: Uint32Array): Passage[][] {
-  const out: Passage[][] = [];
-  for (let i = 0; i < pairs.length; i += 2) out.push(align(docs[pairs[i]], docs[pairs[i + 1]]));
+/** What a chunk's alignment needs of each document: the fields edgeOf and the change analysis read. */
+export interface BatchDoc {
+  doc: Pick<Doc, 'id' | 'text' | 'meta' | 'repairs'>;
+  tokens: Tokens;
+}
+
+/** A chunk's aligned pairs: the edge of each pair that shares text, and what its copy changed. */
+export interface RelatedBatch {
+  /** Per pair, in order: its edge, or null where the documents share no reuse. */
+  edges: (Edge | null)[];
+  /** Per pair with an edge (with `changes`): the analysis in the orientation relate will most likely give it. */
+  changes: (EdgeChanges | null)[];
+  /** Seconds and pairs of the change analysis (for bench:scale's account of its cost). */
+  changeSeconds: number;
+  changePairs: number;
+}
+
+/**
+ * Align pairs of documents given by index into `docs` and turn each that shares text into an
+ * edge (coverage, direction evidence), with what the copy changed when `changes` is set (pure;
+ * runs in workers, where the strings made are the worker's own). `own` copies strings kept for
+ * the whole scan so that they do not keep their document's text alive.
+ */
+export function relateBatch(
+  docs: BatchDoc[],
+  pairs: Uint32Array,
+  relate: RelateOptions,
+  changes: boolean,
+  own: (s: string) => string = (s) => s,
+): RelatedBatch {
+  const t0 = changeTiming.seconds;
+  const n0 = changeTiming.pairs;
+  // edgeOf and the analysis read only these fields of a Doc
+  const full = docs as unknown as Prepared[];
+  const cites = new Map<number, Citation[]>();
+  const citesOf = (i: number) => {
+    let x = cites.get(i);
+    if (!x) cites.set(i, (x = citations(docs[i].doc.text)));
+    return x;
+  };
+  const quotes = quoteCache();
+  const out: RelatedBatch = { edges: [], changes: [], changeSeconds: 0, changePairs: 0 };
+  for (let k = 0; k < pairs.length; k += 2) {
+    const a = full[pairs[k]];
+    const b = full[pairs[k + 1]];
+    const c: [Citation[], Citation[]] = [citesOf(pairs[k]), citesOf(pairs[k + 1])];
+    const passages = align({ text: a.doc.text, tokens: a.tokens }, { text: b.doc.text, tokens: b.tokens });
+    const e = edgeOf(a, b, passages, relate, c);
+    if (e) e.evidence = e.evidence.map(own);
+    out.edges.push(e);
+    out.changes.push(e && changes ? edgeChanges(a, b, passages, likelySource(e.score, e.covA, e.covB, e.a, e.b), quotes, own, c) : null);
+  }
+  out.changeSeconds = changeTiming.seconds - t0;
+  out.changePairs = changeTiming.pairs - n0;
   return out;
 }
 
@@ -478,8 +528,8 @@ export class Engine {
       for (const unit of await job.todo()) {
         const found: SharedEdge[] = [];
         const w: Record<string, [number, string]> = {};
-        await this.alignPairs(await job.pairs(unit), pool, job.total, (e, p, x, y, analyse) => {
-          found.push({ shared: p.shared, a: p.a, b: p.b, edge: e, changes: this.o.changes ? analyse() : undefined });
+        await this.alignPairs(await job.pairs(unit), pool, job.total, (e, p, x, y, changes) => {
+          found.push({ shared: p.shared, a: p.a, b: p.b, edge: e, changes: changes ?? undefined });
           for (const d of [x, y]) w[d.doc.id] ??= [wordCount(d.tokens), titleOf(d.doc)];
         });
         await job.finish(unit, JSON.stringify({ found, words: w }));
@@ -507,11 +557,10 @@ export class Engine {
       if (complete && BRIEFS) candidates.push(...(await this.briefCandidates(ids, candidates)));
       candidateCount = candidates.length;
       const pool = candidates.length >= this.o.parallelMin ? this.workerPool() : null;
-      await this.alignPairs(candidates, pool, candidates.length, (e, _p, a, b, analyse) => {
-        // kept until the end: strings cut from a text would keep the whole text alive
-        e.evidence = e.evidence.map(ownCopy);
+      // (edges and changes are kept until the end: relateBatch copies the strings they cut from texts)
+      await this.alignPairs(candidates, pool, candidates.length, (e, _p, a, b, changes) => {
         edges.push(e);
-        if (this.o.changes) book.add(e.a, e.b, analyse());
+        if (changes) book.add(e.a, e.b, changes);
         keep(a);
         keep(b);
       });
@@ -595,35 +644,31 @@ export class Engine {
 
   /**
    * Align candidate pairs a chunk at a time (on worker threads when given a pool, several
-   * chunks in flight) and hand each pair that shares text to `sink` as an edge.
+   * chunks in flight) and hand each pair that shares text to `sink` as an edge, with what its
+   * copy changed (when the engine analyses changes), oriented as relate will most likely orient
+   * the pair.
    */
   private async alignPairs(
     candidates: CandidatePair[],
     pool: WorkerPool | null,
     total: number,
-    /** `analyse` gives what the copy changed, oriented as relate will most likely orient the pair. */
-    sink: (e: Edge, pair: CandidatePair, a: Prepared, b: Prepared, analyse: () => EdgeChanges) => void,
+    sink: (e: Edge, pair: CandidatePair, a: Prepared, b: Prepared, changes: EdgeChanges | null) => void,
   ): Promise<void> {
     const chunk = pool ? 256 : 1024;
     // Chunks are aligned in order; with workers, several chunks are in flight at once.
-    const inFlight: Promise<Passage[][]>[] = [];
+    const inFlight: Promise<RelatedBatch>[] = [];
     const chunks: { pairs: CandidatePair[]; docs: Map<string, Prepared> }[] = [];
     const collect = async () => {
       const res = await inFlight.shift()!;
       const { pairs: c, docs } = chunks.shift()!;
-      const cites = new Map<string, Citation[]>();
-      const citesOf = (id: string) => {
-        let x = cites.get(id);
-        if (!x) cites.set(id, (x = citations(docs.get(id)!.doc.text)));
-        return x;
-      };
-      const quotes = quoteCache();
+      if (pool) {
+        // the analysis ran in a worker: its time counts here
+        changeTiming.seconds += res.changeSeconds;
+        changeTiming.pairs += res.changePairs;
+      }
       for (let i = 0; i < c.length; i++) {
-        const a = docs.get(c[i].a)!;
-        const b = docs.get(c[i].b)!;
-        const cites: [Citation[], Citation[]] = [citesOf(c[i].a), citesOf(c[i].b)];
-        const e = edgeOf(a, b, res[i], this.o.relate, cites);
-        if (e) sink(e, c[i], a, b, () => edgeChanges(a, b, res[i], likelySource(e.score, e.covA, e.covB, e.a, e.b), quotes, ownCopy, cites));
+        const e = res.edges[i];
+        if (e) sink(e, c[i], docs.get(c[i].a)!, docs.get(c[i].b)!, res.changes[i]);
       }
       this.aligned += c.length;
       this.onProgress?.({ phase: 'align', done: this.aligned, total });
@@ -632,17 +677,21 @@ export class Engine {
       const c = candidates.slice(lo, lo + chunk);
       const need = [...new Set(c.flatMap((p) => [p.a, p.b]))];
       const prepared = await this.preparedMany(need);
+      const index = new Map(need.map((id, i) => [id, i]));
+      const pairs = new Uint32Array(c.length * 2);
+      c.forEach((p, i) => {
+        pairs[2 * i] = index.get(p.a)!;
+        pairs[2 * i + 1] = index.get(p.b)!;
+      });
       if (!pool) {
-        inFlight.push(Promise.resolve(c.map((p) => this.alignPair(prepared.get(p.a)!, prepared.get(p.b)!))));
+        const docs = need.map((id) => prepared.get(id)!);
+        inFlight.push(Promise.resolve(relateBatch(docs, pairs, this.o.relate, this.o.changes, ownCopy)));
       } else {
-        const index = new Map(need.map((id, i) => [id, i]));
-        const docs = need.map((id) => ({ text: prepared.get(id)!.doc.text, tokens: prepared.get(id)!.tokens }));
-        const pairs = new Uint32Array(c.length * 2);
-        c.forEach((p, i) => {
-          pairs[2 * i] = index.get(p.a)!;
-          pairs[2 * i + 1] = index.get(p.b)!;
+        const docs: BatchDoc[] = need.map((id) => {
+          const { doc, tokens } = prepared.get(id)!;
+          return { doc: { id: doc.id, text: doc.text, meta: doc.meta, repairs: doc.repairs }, tokens };
         });
-        inFlight.push(pool.run<Passage[][]>('align', { docs, pairs }));
+        inFlight.push(pool.run<RelatedBatch>('relate', { docs, pairs, relate: this.o.relate, changes: this.o.changes }));
       }
       chunks.push({ pairs: c, docs: prepared });
       while (inFlight.length > (pool ? pool.size * 2 : 0)) await collect();

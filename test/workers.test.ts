@@ -22,7 +22,7 @@ test('the pool runs the fingerprint stage like this thread does', async () => {
       assert.deepEqual([...got[i].signature], [...local.signature]);
       assert.deepEqual([...got[i].tokens.starts], [...local.tokens.starts]);
     }
-    await assert.rejects(pool.run('nope' as 'align', {}), /unknown task/);
+    await assert.rejects(pool.run('nope' as 'relate', {}), /unknown task/);
   } finally {
     await pool.close();
   }
@@ -42,6 +42,10 @@ test('scan with 2 workers finds the same pairs as with 1', async () => {
   assert.ok(a.pairs.length >= 3);
   assert.deepEqual(b.pairs.map(key).sort(), a.pairs.map(key).sort());
   assert.deepEqual([...b.docs.keys()].sort(), [...a.docs.keys()].sort());
+  // edges and the change analysis are made in the workers: every field the same, changes included
+  const full = (r: typeof a) => r.pairs.map((p) => JSON.stringify(p)).sort();
+  assert.deepEqual(full(b), full(a));
+  assert.ok(a.pairs.some((p) => p.changes?.length), 'the seeds have changes to compare');
 });
 
 test('workers start under bin/reprint.js (tsx registered in code)', () => {

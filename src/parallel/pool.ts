@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 
-export type TaskName = 'clean' | 'fingerprint' | 'index' | 'align';
+export type TaskName = 'clean' | 'fingerprint' | 'index' | 'relate';
 
 interface Job {
   id: number;

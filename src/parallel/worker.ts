@@ -1,8 +1,9 @@
 // Worker thread: runs the engine's pure stage functions on the batches the pool sends.
 
 import { parentPort } from 'node:worker_threads';
-import type { Source, Span, Tokens } from '../types.ts';
-import { alignBatch, cleanOne, fingerprintText, indexText, type StageOptions } from '../engine.ts';
+import type { Source, Span } from '../types.ts';
+import { cleanOne, fingerprintText, indexText, relateBatch, type BatchDoc, type StageOptions } from '../engine.ts';
+import type { RelateOptions } from '../relate/index.ts';
 import { packDoc } from '../store/codec.ts';
 import { lineKeys } from '../clean/boilerplate.ts';
 
@@ -19,7 +20,7 @@ const tasks: Record<string, (payload: any) => unknown> = {
     p.docs.map((d) => fingerprintText(d.text, d.boilerplate, p.options)),
   index: (p: { docs: { text: string; boilerplate: Span[] }[]; options: StageOptions }) =>
     p.docs.map((d) => indexText(d.text, d.boilerplate, p.options)),
-  align: (p: { docs: { text: string; tokens: Tokens }[]; pairs: Uint32Array }) => alignBatch(p.docs, p.pairs),
+  relate: (p: { docs: BatchDoc[]; pairs: Uint32Array; relate: RelateOptions; changes: boolean }) => relateBatch(p.docs, p.pairs, p.relate, p.changes),
 };
 
 parentPort!.on('message', (m: Msg) => {
