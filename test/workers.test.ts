@@ -36,9 +36,13 @@ test('scan with 2 workers finds the same pairs as with 1', async () => {
   const a = await one.scan();
   await one.close();
   const two = new Engine({ workers: 2, parallelMin: 0, batchSize: 2 });
-  await two.add(readSources([SEEDS], () => {}));
-  const b = await two.scan();
-  await two.close();
+  let b: typeof a;
+  try {
+    await two.add(readSources([SEEDS], () => {}));
+    b = await two.scan();
+  } finally {
+    await two.close(); // a failed task must not leave the threads running (the test would hang)
+  }
   assert.ok(a.pairs.length >= 3);
   assert.deepEqual(b.pairs.map(key).sort(), a.pairs.map(key).sort());
   assert.deepEqual([...b.docs.keys()].sort(), [...a.docs.keys()].sort());
