@@ -88,9 +88,9 @@ export function uint32Pairs(pairs: Uint32Array): Buffer {
 
 /**
  * Postings (h[i], n[i]) as interleaved (h, n) rows ordered by (h, n), the tables' sort key, by
- * a stable radix sort on h (two passes of 16 bits; n is ascending on input). A block that comes
- * already sorted is not sorted again by the server: at 10,000 documents that is about 0.25 s of
- * server time per shard, against a few milliseconds here.
+ * a stable radix sort on h (two passes of 16 bits; n is ascending on input). The server need not
+ * sort a block that comes sorted: adding 10,000 documents took 0.6 s of the two servers' CPU
+ * instead of 0.9 s, for about 0.13 s of sorting here.
  */
 export function sortedPostingRows(h: Uint32Array, n: Uint32Array): Uint32Array {
   const len = h.length;
@@ -99,11 +99,7 @@ export function sortedPostingRows(h: Uint32Array, n: Uint32Array): Uint32Array {
   const tn = new Uint32Array(len);
   const count = new Uint32Array(65536);
   for (let i = 0; i < len; i++) count[h[i] & 0xffff]++;
-  for (let b = 0, sum = 0; b < 65536; b++) {
-    const c = count[b];
-    count[b] = sum;
-    sum += c;
-  }
+  startsOf(count);
   for (let i = 0; i < len; i++) {
     const k = count[h[i] & 0xffff]++;
     th[k] = h[i];
@@ -111,15 +107,20 @@ export function sortedPostingRows(h: Uint32Array, n: Uint32Array): Uint32Array {
   }
   count.fill(0);
   for (let i = 0; i < len; i++) count[th[i] >>> 16]++;
-  for (let b = 0, sum = 0; b < 65536; b++) {
-    const c = count[b];
-    count[b] = sum;
-    sum += c;
-  }
+  startsOf(count);
   for (let i = 0; i < len; i++) {
     const k = 2 * count[th[i] >>> 16]++;
     out[k] = th[i];
     out[k + 1] = tn[i];
   }
   return out;
+}
+
+/** Bucket counts into each bucket's first position (exclusive prefix sums), in place. */
+function startsOf(count: Uint32Array): void {
+  for (let b = 0, sum = 0; b < count.length; b++) {
+    const c = count[b];
+    count[b] = sum;
+    sum += c;
+  }
 }
