@@ -68,6 +68,13 @@ test('paraphrase-only passages between documents that share no run of words are 
   assert.deepEqual(r.pairs.filter((p) => p.relation !== 'related').map((p) => [p.source, p.derived].sort().join('-')), ['a-c']);
 });
 
+test('"first appeared on X" credits X only when a piece of writing appeared there', () => {
+  assert.deepEqual(citations('This article first appeared in the Millbrook Courier.').map((c) => c.name), ['Millbrook Courier']);
+  assert.deepEqual(citations('The story originally ran in the Daily Planet last week.').map((c) => c.name), ['Daily Planet']);
+  // a presenter who first appeared on a programme credits nobody
+  assert.deepEqual(citations('Jane Doyle first appeared on Good Morning Eastport in 1988.'), []);
+});
+
 test('"first published by X" is a credit', () => {
   assert.deepEqual(
     citations('This story was first published by the Millbrook Courier and is republished with permission.').map((c) => c.name),

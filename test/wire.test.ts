@@ -215,7 +215,10 @@ test('a brief rewritten sentence by sentence from the wire, sharing no run of fi
   assert.equal(p.source, 'wire');
   assert.equal(p.derived, 'brief');
   assert.notEqual(derivationOf(p, 'brief'), 'non');
-  assert.equal(derivedShareOf(p, 'wire'), 0, 'the wire story read as derived from the brief');
+  // with no date or credit, lengths alone leave the direction unsure (a paper may as well have
+  // wrapped a wire brief in its own reporting), but the brief is the more derived side
+  assert.ok(p.direction.confidence < UNSURE_DIRECTION && p.direction.confidence > 0.5, `confidence ${p.direction.confidence}`);
+  assert.ok(derivedShareOf(p, 'brief') > 2 * derivedShareOf(p, 'wire'), 'the wire story read as derived from the brief');
   // coverage counts words that correspond: the brief more than half, the wire far less
   assert.ok(p.derivedCoverage >= 0.3 && p.derivedCoverage > 2 * p.sourceCoverage, `${p.derivedCoverage} ${p.sourceCoverage}`);
   // every passage points into the texts, sentence to sentence
@@ -229,6 +232,35 @@ test('a brief on the same event from other sources is not derived from the wire'
   const r = await scanTexts({ wire: RADIO_WIRE, other: RADIO_OTHER });
   const p = r.pairs.find((x) => x.relation !== 'related');
   assert.equal(p, undefined, `reported as ${p?.relation} (${p?.derivedCoverage})`);
+});
+
+// A paper that wraps a whole wire brief in reporting of its own: the wire text is the shorter side,
+// wholly contained in the paper. With no date or credit, lengths cannot tell this from a brief cut
+// down from a longer story, so the paper must not be reported, with confidence, as the source.
+const PARK_WIRE = `Eastport council has approved plans for a 40-acre park on the site of the old
+gasworks, with work due to start in the spring.<
+The scheme, costing 12 million pounds, includes a lake, a playground and a cycle path linking the
+park to the city centre.<`;
+const PARK_PAPER = `Families in the east of the city have waited the best part of twenty years for somewhere green
+to take their children, and on Tuesday night they finally got their wish.
+
+Eastport council has approved plans for a 40-acre park on the site of the old gasworks, with work
+due to start in the spring. The scheme, costing 12 million pounds, includes a lake, a playground
+and a cycle path linking the park to the city centre.
+
+Residents who packed the public gallery cheered as the vote was read out. Pensioner Edna Walsh,
+who has campaigned for the park since the gasworks closed, said she had brought a flask of tea
+to celebrate. "I never thought I would live to see it," she said. Local shopkeepers hope the
+park will bring visitors back to a high street that has lost a dozen businesses in five years.`;
+
+test('a paper that wraps a whole wire brief in its own reporting is not read, with confidence, as its source', async () => {
+  const r = await scanTexts({ wire: PARK_WIRE, paper: PARK_PAPER });
+  const p = r.pairs.find((x) => x.relation !== 'related');
+  assert.ok(p, 'no pair between the wire brief and the paper');
+  assert.ok(p.source === 'wire' || p.direction.confidence < UNSURE_DIRECTION, `${p.source} as source, confidence ${p.direction.confidence}`);
+  // the paper reads as (partially) derived from the wire, and is ranked by what it took
+  assert.equal(derivationOf(p, 'paper'), 'partially');
+  assert.ok(derivedShareOf(p, 'paper') > 0.2 && derivedShareOf(p, 'paper') < WHOLLY_DERIVED, `${derivedShareOf(p, 'paper')}`);
 });
 
 // A one-sentence brief is all one sentence: a single matched sentence is most of it, not one
@@ -249,7 +281,7 @@ test('a one-sentence brief rewritten from one wire sentence is derived from the 
   assert.ok(p, 'no pair between the wire story and the one-sentence brief');
   assert.equal(p.source, 'wire');
   assert.equal(derivationOf(p, 'brief'), 'partially');
-  assert.equal(derivedShareOf(p, 'wire'), 0);
+  assert.ok(derivedShareOf(p, 'brief') > 2 * derivedShareOf(p, 'wire'));
 });
 
 test('a one-sentence brief on the same event that shares a few of one wire sentence\'s words is not derived', async () => {

@@ -17,7 +17,9 @@ const PATTERNS: RegExp[] = [
   new RegExp(String.raw`\b[Aa]ccording to (?:[Tt]he\s+)?` + NAME + String.raw`(?=[,.;:)]|\s*$|\s+(?:reports?|reported|said|says)\b)`, 'gm'),
   new RegExp(String.raw`\b[Ii]n an? (?:article|report|story|piece|interview) (?:by [A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3} )?(?:on|in|for|at|from|published (?:by|in|on)) (?:[Tt]he\s+)?` + NAME, 'g'),
   new RegExp(String.raw`\b(?:[Ss]ource|[Vv]ia|[Cc]redit|[Hh]/[Tt])\s*:\s*` + NAME, 'g'),
-  new RegExp(String.raw`\b(?:(?:[Oo]riginally|[Ff]irst) (?:published|appeared|posted|ran) (?:in|on|at|by)|[Rr]e(?:printed|published|posted) (?:from|with permission of)|[Aa]s (?:first )?reported (?:by|in))\s+(?:[Tt]he\s+)?` + NAME, 'g'),
+  // "appeared" and "ran" credit an outlet only when a piece of writing did so: a person who
+  // "first appeared on This Morning" is not a source
+  new RegExp(String.raw`\b(?:(?:[Oo]riginally|[Ff]irst) (?:published|posted) (?:in|on|at|by)|(?:[Aa]rticle|[Ss]tory|[Pp]iece|[Rr]eport|[Cc]olumn|[Ii]nterview|[Vv]ersion|[Pp]ost|[Ee]ssay|[Ff]eature|[Ll]etter|[Ii]t) (?:was |has |had )?(?:originally|first) (?:appeared|ran) (?:in|on|at)|[Rr]e(?:printed|published|posted) (?:from|with permission of)|[Aa]s (?:first )?reported (?:by|in))\s+(?:[Tt]he\s+)?` + NAME, 'g'),
   new RegExp(NAME + String.raw`\s+(?:is has|has) seen a copy of`, 'g'),
 ];
 
@@ -87,6 +89,14 @@ export function dateValue(s: string | undefined): number {
 const CONDENSED = 1.1;
 /** Largest vote of containment asymmetry. */
 const CONTAINMENT_MAX = 0.2;
+/**
+ * Largest vote of the two length rules together (condensing and containment): below
+ * UNSURE_DIRECTION's score (0.2), so a pair with no date, credit or repair to go by reads as
+ * unsure. Lengths point both ways in news: a paper cuts wire copy down (the copy is shorter and
+ * mostly what it took), but it also wraps a wire brief whole in reporting of its own or pads its
+ * sentences (then the source is the shorter side, contained in the copy).
+ */
+const LENGTH_MAX = 0.18;
 
 export interface DirectionVote {
   /** > 0: `a` is the source; < 0: `b` is the source. Roughly -1..1. */
@@ -166,6 +176,7 @@ export function directionVote(
   }
   // Condensing: an edited version is shorter than what it was made from (a newspaper's rewrite
   // of wire copy, a summary), so the side whose shared stretches are longer is the source.
+  let length = 0;
   let la = 0;
   let lb = 0;
   for (const p of passages) {
@@ -173,7 +184,7 @@ export function directionVote(
     lb += p.derived[1] - p.derived[0];
   }
   if (la > 0 && lb > 0 && Math.max(la, lb) >= CONDENSED * Math.min(la, lb)) {
-    score += Math.max(-0.25, Math.min(0.25, Math.log(la / lb) * 0.5));
+    length += Math.max(-0.25, Math.min(0.25, Math.log(la / lb) * 0.5));
     const [src, cp] = la > lb ? [a, b] : [b, a];
     evidence.push(`${cp.id} condenses what it shares with ${src.id}: ${Math.round((Math.min(la, lb) / Math.max(la, lb)) * 100)}% of the length`);
   }
@@ -183,12 +194,13 @@ export function directionVote(
   // of its own reads the other way; credits and dates, when present, outweigh this.)
   const diff = covA - covB;
   if (Math.abs(diff) >= 0.1) {
-    score -= Math.max(-CONTAINMENT_MAX, Math.min(CONTAINMENT_MAX, diff * 0.4));
+    length -= Math.max(-CONTAINMENT_MAX, Math.min(CONTAINMENT_MAX, diff * 0.4));
     const [src, cp] = diff > 0 ? [b, a] : [a, b];
     const [cs, cc] = diff > 0 ? [covB, covA] : [covA, covB];
     evidence.push(
       `${cp.id} is mostly what it shares with ${src.id}: ${Math.round(cc * 100)}% of ${cp.id} is shared, ${Math.round(cs * 100)}% of ${src.id}`,
     );
   }
+  score += Math.max(-LENGTH_MAX, Math.min(LENGTH_MAX, length));
   return { score, evidence, credited };
 }
