@@ -116,7 +116,7 @@ export function signature(text: string, k = 5, numPerm = 128): Uint32Array {
 
 /**
  * signature(text, k, numPerm) into out[at ...]: from sign.wasm where it loads (the same values,
- * about half the time), else as signature does.
+ * about 40% of the time), else as signature does.
  */
 export function signInto(text: string, k: number, numPerm: number, out: Uint32Array, at: number): void {
   const w = numPerm <= 256 && Number.isInteger(Math.log2(numPerm)) ? wasmSigner() : null;

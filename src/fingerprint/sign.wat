@@ -19,42 +19,50 @@
         (i32.store (i32.shl (local.get $c) (i32.const 2)) (local.get $e))))
     (local.get $e))
 
-  ;; The word hashes of the n code units at $text into $words; returns how many.
+  ;; The word hashes of the n code units at $text into $words; returns how many. A word character
+  ;; or a separator takes no branch (the word's hash is stored at words[m] each time and m moves
+  ;; on where a word ends); apostrophes, CJK and units not seen yet go the slow way.
   (func $words (param $text i32) (param $n i32) (param $words i32) (result i32)
-    (local $i i32) (local $c i32) (local $e i32) (local $h i32) (local $in i32) (local $m i32)
+    (local $i i32) (local $c i32) (local $e i32) (local $h i32) (local $in i32) (local $m i32) (local $w i32)
     (local.set $h (i32.const 0x811c9dc5))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
         (local.set $c (i32.load16_u (i32.add (local.get $text) (i32.shl (local.get $i) (i32.const 1)))))
         (local.set $e (i32.load (i32.shl (local.get $c) (i32.const 2))))
-        (if (i32.eq (local.get $e) (i32.const -4)) (then (local.set $e (call $tab (local.get $c)))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
-        ;; a word character: into the word's hash
-        (if (i32.gt_s (local.get $e) (i32.const 0))
+        (if (i32.lt_s (local.get $e) (i32.const -1))
           (then
-            (local.set $h (i32.mul (i32.xor (local.get $h) (local.get $e)) (i32.const 0x01000193)))
-            (local.set $in (i32.const 1))
-            (br $next)))
-        ;; an apostrophe inside a word (a word character follows) is skipped
-        (if (i32.and (i32.eq (local.get $e) (i32.const -2))
-                     (i32.and (local.get $in) (i32.lt_u (local.get $i) (local.get $n))))
-          (then
-            (br_if $next (i32.gt_s
-              (call $tab (i32.load16_u (i32.add (local.get $text) (i32.shl (local.get $i) (i32.const 1)))))
-              (i32.const 0)))))
-        (if (local.get $in)
-          (then
-            (i32.store (i32.add (local.get $words) (i32.shl (local.get $m) (i32.const 2))) (local.get $h))
-            (local.set $m (i32.add (local.get $m) (i32.const 1)))
-            (local.set $h (i32.const 0x811c9dc5))
-            (local.set $in (i32.const 0))))
-        ;; a CJK ideograph or kana is a word of its own
-        (if (i32.eq (local.get $e) (i32.const -3))
-          (then
-            (i32.store (i32.add (local.get $words) (i32.shl (local.get $m) (i32.const 2)))
-              (i32.mul (i32.xor (i32.const 0x811c9dc5) (local.get $c)) (i32.const 0x01000193)))
-            (local.set $m (i32.add (local.get $m) (i32.const 1)))))
+            (if (i32.eq (local.get $e) (i32.const -4)) (then (local.set $e (call $tab (local.get $c)))))
+            (if (i32.lt_s (local.get $e) (i32.const -1))
+              (then
+                ;; an apostrophe inside a word (a word character follows) is skipped
+                (if (i32.and (i32.eq (local.get $e) (i32.const -2))
+                             (i32.and (local.get $in) (i32.lt_u (local.get $i) (local.get $n))))
+                  (then
+                    (br_if $next (i32.gt_s
+                      (call $tab (i32.load16_u (i32.add (local.get $text) (i32.shl (local.get $i) (i32.const 1)))))
+                      (i32.const 0)))))
+                (if (local.get $in)
+                  (then
+                    (i32.store (i32.add (local.get $words) (i32.shl (local.get $m) (i32.const 2))) (local.get $h))
+                    (local.set $m (i32.add (local.get $m) (i32.const 1)))
+                    (local.set $h (i32.const 0x811c9dc5))
+                    (local.set $in (i32.const 0))))
+                ;; a CJK ideograph or kana is a word of its own
+                (if (i32.eq (local.get $e) (i32.const -3))
+                  (then
+                    (i32.store (i32.add (local.get $words) (i32.shl (local.get $m) (i32.const 2)))
+                      (i32.mul (i32.xor (i32.const 0x811c9dc5) (local.get $c)) (i32.const 0x01000193)))
+                    (local.set $m (i32.add (local.get $m) (i32.const 1)))))
+                (br $next)))))
+        ;; a word character (e > 0) goes into the word's hash; a separator (-1) ends the word
+        (local.set $w (i32.gt_s (local.get $e) (i32.const 0)))
+        (i32.store (i32.add (local.get $words) (i32.shl (local.get $m) (i32.const 2))) (local.get $h))
+        (local.set $m (i32.add (local.get $m) (i32.and (local.get $in) (i32.xor (local.get $w) (i32.const 1)))))
+        (local.set $h (select (i32.mul (i32.xor (local.get $h) (local.get $e)) (i32.const 0x01000193))
+                              (i32.const 0x811c9dc5) (local.get $w)))
+        (local.set $in (local.get $w))
         (br $next)))
     (if (local.get $in)
       (then
@@ -100,7 +108,9 @@
       (local.set $x (i32.xor (local.get $x) (i32.shr_u (local.get $x) (i32.const 16))))
       (local.set $at (i32.add (local.get $sig) (i32.shl (i32.shr_u (local.get $x) (local.get $shift)) (i32.const 2))))
       (local.set $x (i32.and (local.get $x) (local.get $mask)))
-      (if (i32.lt_u (local.get $x) (i32.load (local.get $at))) (then (i32.store (local.get $at) (local.get $x))))
+      ;; the lower of the two, without a branch (early in a text most words lower their slot)
+      (local.set $e (i32.load (local.get $at)))
+      (i32.store (local.get $at) (select (local.get $x) (local.get $e) (i32.lt_u (local.get $x) (local.get $e))))
       (local.set $r (i32.sub (local.get $r) (i32.mul (local.get $pk)
         (i32.load (i32.add (local.get $words) (i32.shl (i32.sub (i32.add (local.get $i) (i32.const 1)) (local.get $k)) (i32.const 2)))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
