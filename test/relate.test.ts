@@ -75,6 +75,14 @@ test('"first appeared on X" credits X only when a piece of writing appeared ther
   assert.deepEqual(citations('Jane Doyle first appeared on Good Morning Eastport in 1988.'), []);
 });
 
+test('"Source: X", "via : X", "H/T: X" are credits, with spaces or a line break around the colon', () => {
+  assert.deepEqual(citations('Photo via : Agence Nord').map((c) => c.name), ['Agence Nord']);
+  assert.deepEqual(citations('H/T: Daily Planet').map((c) => c.name), ['Daily Planet']);
+  assert.deepEqual(citations('Credit:\n Ann Lee').map((c) => c.name), ['Ann Lee']);
+  assert.deepEqual(citations('The opensource: Ann Lee'), []);
+  assert.deepEqual(citations('Fox News has seen a copy of the letter.').map((c) => c.name), ['Fox News']);
+});
+
 test('"first published by X" is a credit', () => {
   assert.deepEqual(
     citations('This story was first published by the Millbrook Courier and is republished with permission.').map((c) => c.name),
