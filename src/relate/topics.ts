@@ -16,20 +16,53 @@ export interface TermVector {
 
 /** Term ids of each document's content words (boilerplate and stopwords left out), sorted. */
 export function termLists(all: Tokens[]): { lists: Int32Array[]; terms: number } {
-  const ids = new Map<number, number>();
+  // word hash -> id + 1 in an open-addressing table (linear probing, at most half full): a Map
+  // lookup per token was most of the time spent here
+  let size = 1 << 12;
+  let keys = new Int32Array(size);
+  let vals = new Int32Array(size);
+  let terms = 0;
+  const idOf = (h: number): number => {
+    let mask = size - 1;
+    let s = Math.imul(h, 0x9e3779b1) >>> 0 & mask;
+    for (;;) {
+      const v = vals[s];
+      if (v === 0) break;
+      if (keys[s] === h) return v - 1;
+      s = (s + 1) & mask;
+    }
+    if (2 * (terms + 1) > size) {
+      const oldKeys = keys;
+      const oldVals = vals;
+      size *= 2;
+      mask = size - 1;
+      keys = new Int32Array(size);
+      vals = new Int32Array(size);
+      for (let i = 0; i < oldVals.length; i++) {
+        if (!oldVals[i]) continue;
+        let t = Math.imul(oldKeys[i], 0x9e3779b1) >>> 0 & mask;
+        while (vals[t]) t = (t + 1) & mask;
+        keys[t] = oldKeys[i];
+        vals[t] = oldVals[i];
+      }
+      s = Math.imul(h, 0x9e3779b1) >>> 0 & mask;
+      while (vals[s]) s = (s + 1) & mask;
+    }
+    keys[s] = h;
+    vals[s] = ++terms;
+    return terms - 1;
+  };
   const lists = all.map((t) => {
     const out = new Int32Array(t.length);
     let n = 0;
     for (let i = 0; i < t.length; i++) {
       const h = t.hashes[i];
       if (t.boiler[i] || STOPWORD_HASHES.has(h)) continue;
-      let id = ids.get(h);
-      if (id === undefined) ids.set(h, (id = ids.size));
-      out[n++] = id;
+      out[n++] = idOf(h | 0);
     }
     return out.subarray(0, n).sort();
   });
-  return { lists, terms: ids.size };
+  return { lists, terms };
 }
 
 /** Number of documents holding each term. */
@@ -44,10 +77,19 @@ function normalise(ids: Int32Array, weights: Float64Array, df: Int32Array | null
   for (let i = 0; i < weights.length; i++) norm += weights[i] * weights[i];
   norm = Math.sqrt(norm) || 1;
   for (let i = 0; i < weights.length; i++) weights[i] /= norm;
-  // a word only one document has cannot link it to another
-  const order = [...ids.keys()].filter((k) => !df || df[ids[k]] >= 2);
-  order.sort((x, y) => weights[y] - weights[x]);
-  return { ids, weights, top: Int32Array.from(order.slice(0, topN), (k) => ids[k]) };
+  // the topN heaviest words, heaviest first, the earlier of equal weights first (what a stable
+  // sort of them all by weight would give); a word only one document has cannot link it to another
+  const top: number[] = [];
+  for (let k = 0; k < ids.length; k++) {
+    if (df && df[ids[k]] < 2) continue;
+    const w = weights[k];
+    if (top.length === topN && !(w > weights[top[topN - 1]])) continue;
+    let at = top.length;
+    while (at > 0 && weights[top[at - 1]] < w) at--;
+    top.splice(at, 0, k);
+    if (top.length > topN) top.pop();
+  }
+  return { ids, weights, top: Int32Array.from(top, (k) => ids[k]) };
 }
 
 /** tf-idf vector of one sorted term list. */
