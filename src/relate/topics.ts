@@ -16,22 +16,23 @@ export interface TermVector {
 
 /** Term ids of each document's content words (boilerplate and stopwords left out), sorted. */
 export function termLists(all: Tokens[]): { lists: Int32Array[]; terms: number } {
-  // word hash -> id + 1 in an open-addressing table (linear probing, at most half full): a Map
-  // lookup per token was most of the time spent here
+  // word hash -> id + 1 (-1 for a stopword) in an open-addressing table (linear probing, at most
+  // half full): a Map and a Set lookup per token were most of the time spent here
   let size = 1 << 12;
   let keys = new Int32Array(size);
   let vals = new Int32Array(size);
   let terms = 0;
+  let stops = 0;
   const idOf = (h: number): number => {
     let mask = size - 1;
     let s = Math.imul(h, 0x9e3779b1) >>> 0 & mask;
     for (;;) {
       const v = vals[s];
       if (v === 0) break;
-      if (keys[s] === h) return v - 1;
+      if (keys[s] === h) return v < 0 ? -1 : v - 1;
       s = (s + 1) & mask;
     }
-    if (2 * (terms + 1) > size) {
+    if (2 * (terms + stops + 1) > size) {
       const oldKeys = keys;
       const oldVals = vals;
       size *= 2;
@@ -49,6 +50,11 @@ export function termLists(all: Tokens[]): { lists: Int32Array[]; terms: number }
       while (vals[s]) s = (s + 1) & mask;
     }
     keys[s] = h;
+    if (STOPWORD_HASHES.has(h >>> 0)) {
+      vals[s] = -1;
+      stops++;
+      return -1;
+    }
     vals[s] = ++terms;
     return terms - 1;
   };
@@ -57,8 +63,9 @@ export function termLists(all: Tokens[]): { lists: Int32Array[]; terms: number }
     let n = 0;
     for (let i = 0; i < t.length; i++) {
       const h = t.hashes[i];
-      if (t.boiler[i] || STOPWORD_HASHES.has(h)) continue;
-      out[n++] = idOf(h | 0);
+      if (t.boiler[i]) continue;
+      const id = idOf(h | 0);
+      if (id >= 0) out[n++] = id;
     }
     return out.subarray(0, n).sort();
   });
