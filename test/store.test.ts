@@ -136,6 +136,15 @@ test('radix sort is stable and sorts by key', () => {
   assert.deepEqual([...vals], [3, 5, 0, 2, 4, 1]);
 });
 
+test('radix sort by the low 24 bits sorts keys that share their top byte, stably', () => {
+  const keys = Uint32Array.from([0x7a00ffff, 0x7a000000, 0x7aff0001, 0x7a000000, 0x7a123456, 0x7a00ffff]);
+  const vals = Uint32Array.from([0, 1, 2, 3, 4, 5]);
+  const want = [...keys].map((k, i) => [k, i]).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+  radixSortPairs(keys, vals, 24);
+  assert.deepEqual([...keys], want.map((x) => x[0]));
+  assert.deepEqual([...vals], want.map((x) => x[1]));
+});
+
 test('postings: maxDf drops common hashes, minShared filters pairs', () => {
   const p = new PostingsIndex();
   // documents longer than a brief: BRIEF_FINGERPRINTS more hashes of their own

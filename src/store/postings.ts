@@ -23,26 +23,30 @@ export function uniqueSorted(h: Uint32Array): Uint32Array {
 }
 
 /**
- * Stable LSD radix sort of `keys` (two 16-bit passes) carrying `vals`, in place (one temporary
- * pair of arrays).
+ * Stable LSD radix sort of `keys` carrying `vals`, in place (one temporary pair of arrays), by
+ * their low `bits` bits (keys that agree above them come out sorted): two passes of half the bits
+ * each. A bucket of postings needs 24 (its hashes share the top 8): 4,096 counts a pass instead of
+ * 65,536, which for the many small buckets of a scan cost more than the postings themselves.
  */
-export function radixSortPairs(keys: Uint32Array, vals: Uint32Array): void {
+export function radixSortPairs(keys: Uint32Array, vals: Uint32Array, bits = 32): void {
   const n = keys.length;
+  const half = Math.ceil(Math.min(32, Math.max(2, bits)) / 2);
+  const mask = half === 16 ? 0xffff : (1 << half) - 1;
   const tk = new Uint32Array(n);
   const tv = new Uint32Array(n);
-  const count = new Uint32Array(65537);
+  const count = new Uint32Array(mask + 2);
   const pass = (sk: Uint32Array, sv: Uint32Array, dk: Uint32Array, dv: Uint32Array, shift: number) => {
     count.fill(0);
-    for (let i = 0; i < n; i++) count[((sk[i] >>> shift) & 0xffff) + 1]++;
-    for (let i = 1; i <= 65536; i++) count[i] += count[i - 1];
+    for (let i = 0; i < n; i++) count[((sk[i] >>> shift) & mask) + 1]++;
+    for (let i = 1; i <= mask + 1; i++) count[i] += count[i - 1];
     for (let i = 0; i < n; i++) {
-      const j = count[(sk[i] >>> shift) & 0xffff]++;
+      const j = count[(sk[i] >>> shift) & mask]++;
       dk[j] = sk[i];
       dv[j] = sv[i];
     }
   };
   pass(keys, vals, tk, tv, 0);
-  pass(tk, tv, keys, vals, 16);
+  pass(tk, tv, keys, vals, half);
 }
 
 /** Postings go to 256 buckets by the top 8 bits of the hash; each is sorted on its own. */
@@ -98,7 +102,7 @@ class Bucket {
     this.curK = this.curV = new Uint32Array(0);
     this.used = 0;
     this.pending = 0;
-    radixSortPairs(keys, vals);
+    radixSortPairs(keys, vals, BUCKET_SHIFT);
     this.keys = keys;
     this.vals = vals;
   }
