@@ -303,6 +303,9 @@ export class Engine {
     return this.pool;
   }
 
+  /** Documents the caches hold during a complete scan (all of them: the result holds them anyway). */
+  private cacheMax: number | undefined;
+
   /** Cache a document's tokens (and the Doc); the oldest go first beyond `cacheSize`. */
   private remember(id: string, tokens: Tokens, doc?: Doc): void {
     this.tokenCache.delete(id);
@@ -311,7 +314,10 @@ export class Engine {
       this.docCache.delete(id);
       this.docCache.set(id, doc);
     }
-    const max = this.o.cacheSize;
+    this.trimCaches(this.cacheMax ?? this.o.cacheSize);
+  }
+
+  private trimCaches(max: number): void {
     while (this.tokenCache.size > max) this.tokenCache.delete(this.tokenCache.keys().next().value!);
     while (this.docCache.size > max) this.docCache.delete(this.docCache.keys().next().value!);
   }
@@ -505,6 +511,18 @@ export class Engine {
     const t0 = performance.now();
     const ids = await this.store.ids();
     const complete = ids.length <= this.o.fullScanLimit;
+    // a complete scan needs every document and its tokens at the end (its result holds them):
+    // kept in the caches from the start, none is read back from the store or tokenized twice
+    if (complete) this.cacheMax = Math.max(this.o.cacheSize, ids.length);
+    try {
+      return await this.scanWith(ids, complete, t0);
+    } finally {
+      this.cacheMax = undefined;
+      this.trimCaches(this.o.cacheSize);
+    }
+  }
+
+  private async scanWith(ids: string[], complete: boolean, t0: number): Promise<ScanResult> {
     this.aligned = 0;
     const edges: Edge[] = [];
     const titles = new Map<string, string>();
