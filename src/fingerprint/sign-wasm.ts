@@ -2,8 +2,8 @@
 // of the time of the JavaScript loop on dedup's hot path (BBC + Reuters: 70 ms against 190 ms).
 // A text is written into the module's memory as UTF-16 code units; the code-unit table is
 // filled on first sight of each unit from shingles.ts (`entry`), the probe sequences from
-// minhash.ts. Where WebAssembly cannot be
-// loaded, `wasmSigner()` gives null and callers use minhashText.
+// minhash.ts. Where WebAssembly cannot be loaded, `wasmSigner()` gives null and callers use
+// minhashText.
 
 import { readFileSync } from 'node:fs';
 import { entry } from './shingles.ts';
