@@ -21,38 +21,31 @@ export function termLists(all: Tokens[]): { lists: Int32Array[]; terms: number }
   let size = 1 << 12;
   let keys = new Int32Array(size);
   let vals = new Int32Array(size);
+  let used = 0;
   let terms = 0;
-  let stops = 0;
+  const slot = (h: number, mask: number) => (Math.imul(h, 0x9e3779b1) >>> 0) & mask;
+  const grow = () => {
+    const [oldKeys, oldVals] = [keys, vals];
+    size *= 2;
+    keys = new Int32Array(size);
+    vals = new Int32Array(size);
+    for (let i = 0; i < oldVals.length; i++) {
+      if (!oldVals[i]) continue;
+      let t = slot(oldKeys[i], size - 1);
+      while (vals[t]) t = (t + 1) & (size - 1);
+      keys[t] = oldKeys[i];
+      vals[t] = oldVals[i];
+    }
+  };
   const idOf = (h: number): number => {
-    let mask = size - 1;
-    let s = Math.imul(h, 0x9e3779b1) >>> 0 & mask;
-    for (;;) {
-      const v = vals[s];
-      if (v === 0) break;
-      if (keys[s] === h) return v < 0 ? -1 : v - 1;
-      s = (s + 1) & mask;
-    }
-    if (2 * (terms + stops + 1) > size) {
-      const oldKeys = keys;
-      const oldVals = vals;
-      size *= 2;
-      mask = size - 1;
-      keys = new Int32Array(size);
-      vals = new Int32Array(size);
-      for (let i = 0; i < oldVals.length; i++) {
-        if (!oldVals[i]) continue;
-        let t = Math.imul(oldKeys[i], 0x9e3779b1) >>> 0 & mask;
-        while (vals[t]) t = (t + 1) & mask;
-        keys[t] = oldKeys[i];
-        vals[t] = oldVals[i];
-      }
-      s = Math.imul(h, 0x9e3779b1) >>> 0 & mask;
-      while (vals[s]) s = (s + 1) & mask;
-    }
+    if (2 * (used + 1) > size) grow();
+    const mask = size - 1;
+    let s = slot(h, mask);
+    for (; vals[s] !== 0; s = (s + 1) & mask) if (keys[s] === h) return vals[s] < 0 ? -1 : vals[s] - 1;
     keys[s] = h;
+    used++;
     if (STOPWORD_HASHES.has(h >>> 0)) {
       vals[s] = -1;
-      stops++;
       return -1;
     }
     vals[s] = ++terms;
